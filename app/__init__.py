@@ -1,0 +1,57 @@
+"""Bianmu: the portal of a union-catalogue cooperative cataloguing centre."""
+import os
+
+from flask import Flask
+
+from .config import load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application. No side effects: no database writes, no network, no migrations."""
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, overrides))
+
+    from . import extensions as ext
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    ext.csrf.init_app(app)
+    ext.login_manager.init_app(app)
+
+    from .core import i18n, sqlite, web
+
+    ext.babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    sqlite.configure(app)
+    _import_models()
+    _register_blueprints(app)
+    web.configure(app)
+    _register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model module, so that relationships resolve and Alembic sees the whole schema.
+    from .accounts import models as _a  # noqa: F401
+    from .mail import models as _m  # noqa: F401
+    from .members import models as _l  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .core.views import bp as core_bp
+    from .members.views import bp as members_bp
+
+    for bp in (core_bp, accounts_bp, members_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import accounts_group
+    from .demo.cli import demo_group
+    from .mail.cli import mail_group
+    from .marc.cli import marc_group
+
+    for group in (accounts_group, demo_group, mail_group, marc_group):
+        app.cli.add_command(group)

@@ -1,0 +1,79 @@
+"""Configuration from the environment. Nothing secret has a default."""
+import os
+from pathlib import Path
+
+WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me", "please-change", "development"}
+
+
+class ConfigError(RuntimeError):
+    """The application refuses to start with an unsafe or incomplete configuration."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    db_path = Path(instance_path) / "portal.db"
+    cfg = {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{db_path}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DEBUG": _bool("FLASK_DEBUG", False),
+        "TESTING": False,
+        # Cookies: secure by default; `make run` serves plain HTTP on 127.0.0.1 and turns it off.
+        "SESSION_COOKIE_SECURE": _bool("COOKIE_SECURE", True),
+        "REMEMBER_COOKIE_SECURE": _bool("COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_HOURS", "12")) * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,  # bound to the session instead of a clock
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh_CN", "en"],
+        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        "PREFERRED_URL_SCHEME": os.environ.get("URL_SCHEME", "https"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Mail: "outbox" keeps messages in the database only (development, tests); "smtp" sends.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Bianmu <no-reply@bianmu.invalid>"),
+        # Login throttling: this many failures within the window lock the account and the address.
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
+        "TOKEN_MAX_AGE_HOURS": int(os.environ.get("TOKEN_MAX_AGE_HOURS", "48")),
+        "APPLICATION_TOKEN_MAX_AGE_DAYS": int(os.environ.get("APPLICATION_TOKEN_MAX_AGE_DAYS", "30")),
+        "PASSWORD_MIN_LENGTH": 10,
+        "PAGE_SIZE": 25,
+    }
+    cfg.update(overrides)
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://") or uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; accept the common spellings.
+        cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    check_secret(cfg)
+    return cfg
+
+
+def check_secret(cfg: dict) -> None:
+    if cfg.get("DEBUG") or cfg.get("TESTING"):
+        if not cfg.get("SECRET_KEY"):
+            cfg["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    key = cfg.get("SECRET_KEY") or ""
+    if key.strip().lower() in WEAK_KEYS or len(key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )

@@ -1,0 +1,23 @@
+"""The main navigation. Each part of the portal appears once its blueprint is registered."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app import permissions as p
+
+# (endpoint, label, rule deciding who sees it)
+PARTS = [
+    ("catalog.search", _l("Catalogue"), p.ANYONE),
+    ("exams.index", _l("Exams"), p.SIGNED_IN),
+    ("practice.index", _l("Practice"), p.SIGNED_IN),
+    ("forum.index", _l("Forum"), p.ANYONE),
+    ("consult.index", _l("Consultation"), p.SIGNED_IN),
+    ("bulletins.index", _l("Bulletins"), p.ANYONE),
+    ("training.index", _l("Training"), p.ANYONE),
+    ("members.my_library", _l("My library"), p.SIGNED_IN),
+    ("admin.index", _l("Administration"), p.ADMIN_AREA),
+]
+
+
+def items(user) -> list[tuple[str, str]]:
+    views = current_app.view_functions
+    return [(endpoint, label) for endpoint, label, rule in PARTS if endpoint in views and rule(user)]

@@ -1,0 +1,41 @@
+import pytest
+
+from app import create_app
+from app.config import ConfigError
+
+
+@pytest.mark.parametrize("key", ["", "dev", "changeme", "short-but-not-empty"])
+def test_refuses_to_start_without_a_real_secret_key(monkeypatch, key, tmp_path):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_starts_with_a_real_secret_key_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a" * 20 + "b" * 20)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_debug_generates_a_throwaway_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_database_url_spellings(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_create_app_touches_no_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/never.db"})
+    assert not (tmp_path / "never.db").exists()
