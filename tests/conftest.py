@@ -3,12 +3,15 @@
 PostgreSQL is `TEST_DATABASE_URL` (default: the CI service). When it cannot be reached the
 PostgreSQL half is skipped on a developer's machine and fails under CI=true.
 """
+import contextvars
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
@@ -96,8 +99,17 @@ def _empty_tables() -> None:
                 conn.execute(t.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in an empty context, so it gets its own application context, `g` and
+    database session, as in production, instead of sharing the test's."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(ctx):
+    ctx.test_client_class = IsolatedClient
     return ctx.test_client()
 
 

@@ -15,6 +15,14 @@ from app.members.models import STATUS_ACTIVE, Agreement, Centre, Library, Region
 
 PASSWORD = "Correct-horse-42"
 _seq = itertools.count(1)
+_HASHES: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # Argon2 is slow on purpose; hash each test password once per run.
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
 
 
 def gen_region(**kw) -> Region:
@@ -53,7 +61,7 @@ def gen_user(*grants, library=None, active=True, password=PASSWORD, **kw) -> Use
     """gen_user("cataloguer", ("certified", "chinese", 3), library=lib)"""
     n = next(_seq)
     user = User(email=kw.pop("email", f"user{n}@example.cn"), name=kw.pop("name", f"用户{n}"),
-                library=library, password_hash=hash_password(password) if password else None,
+                library=library, password_hash=_hash(password) if password else None,
                 activated_at=utcnow() if active else None, security_stamp=secrets.token_hex(16), **kw)
     db.session.add(user)
     db.session.flush()

@@ -72,16 +72,16 @@ DEMO_PASSWORD = "Bianmu-demo-2026"
 
 # email, name, library code, [(role, scope, level)]
 USERS = [
-    ("admin@bianmu.test", "管理员 王敏", None, [("centre_admin", None, None)]),
-    ("trainer@bianmu.test", "培训师 李华", "PKU", [("cataloguer", None, None), ("trainer", None, None)]),
-    ("expert@bianmu.test", "专家 陈静", "NJU", [("cataloguer", None, None), ("certified", "chinese", 2),
+    ("admin@bianmu.example.org", "管理员 王敏", None, [("centre_admin", None, None)]),
+    ("trainer@bianmu.example.org", "培训师 李华", "PKU", [("cataloguer", None, None), ("trainer", None, None)]),
+    ("expert@bianmu.example.org", "专家 陈静", "NJU", [("cataloguer", None, None), ("certified", "chinese", 2),
                                                ("expert", "consultation", None)]),
-    ("qc@bianmu.test", "质控 赵强", "SJTU", [("cataloguer", None, None), ("certified", "western", 2),
+    ("qc@bianmu.example.org", "质控 赵强", "SJTU", [("cataloguer", None, None), ("certified", "western", 2),
                                            ("expert", "quality", None)]),
-    ("libadmin@bianmu.test", "馆管理员 刘洋", "WHU", [("cataloguer", None, None), ("library_admin", None, None)]),
-    ("certified@bianmu.test", "编目员 张伟", "WHU", [("cataloguer", None, None), ("certified", "chinese", 3)]),
-    ("western@bianmu.test", "编目员 周婷", "WHU", [("cataloguer", None, None), ("certified", "western", 3)]),
-    ("cataloguer@bianmu.test", "编目员 孙丽", "WHU", [("cataloguer", None, None)]),
+    ("libadmin@bianmu.example.org", "馆管理员 刘洋", "WHU", [("cataloguer", None, None), ("library_admin", None, None)]),
+    ("certified@bianmu.example.org", "编目员 张伟", "WHU", [("cataloguer", None, None), ("certified", "chinese", 3)]),
+    ("western@bianmu.example.org", "编目员 周婷", "WHU", [("cataloguer", None, None), ("certified", "western", 3)]),
+    ("cataloguer@bianmu.example.org", "编目员 孙丽", "WHU", [("cataloguer", None, None)]),
 ]
 
 AGREEMENTS = [
