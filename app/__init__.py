@@ -27,6 +27,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     web.configure(app)
     _register_cli(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Client addresses (login throttling) and https links come from the proxy's headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 
