@@ -28,7 +28,7 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -f -d app/translations
+	@$(VENV)/bin/pybabel compile -f -d app/translations >/dev/null
 
 extract-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot app
