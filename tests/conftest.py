@@ -47,10 +47,10 @@ def _migrate(app) -> None:
         upgrade()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def app(request):
+def build_app(backend: str):
+    """A test application on a freshly migrated database of the given engine."""
     tmp = Path(tempfile.mkdtemp(prefix="bianmu-test-"))
-    if request.param == "postgresql":
+    if backend == "postgresql":
         problem = _reachable(PG_URL)
         if problem:
             if IN_CI:
@@ -71,8 +71,14 @@ def app(request):
         "PUBLIC_BASE_URL": "http://portal.test",
         "MAIL_BACKEND": "outbox",
     })
-    application.config["BACKEND"] = request.param
+    application.config["BACKEND"] = backend
     _migrate(application)
+    return application
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request):
+    application = build_app(request.param)
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -85,10 +91,10 @@ def ctx(app):
         yield app
         db.session.rollback()
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
