@@ -2,12 +2,13 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.core.migrations import include_object
 from app.extensions import db
 
 
 def test_migrations_match_the_models(ctx):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object}), db.metadata)
     assert diff == []
 
 

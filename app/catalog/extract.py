@@ -1,0 +1,213 @@
+"""What the catalogue indexes of a record. Derived from the MARC, so it can always be rebuilt.
+
+Both families are covered: MARC 21 (Western records) and UNIMARC/CNMARC (Chinese records), and the
+authority formats of each. Nothing here touches the database.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pymarc import Record
+
+from app.marc.classify import Classification, classify
+from app.marc.normalise import isbn_key
+
+_YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
+_ISSN = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
+
+
+@dataclass
+class Extract:
+    classification: Classification
+    control_number: str | None
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    place: str = ""
+    year: int | None = None
+    edition: str = ""
+    subjects: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every personal/corporate name: access points
+    notes: list[str] = field(default_factory=list)
+    series: list[str] = field(default_factory=list)
+    keys: set[tuple[str, str]] = field(default_factory=set)  # (kind, value): isbn, issn, clc, lcc, ddc
+    links: list[tuple[str, str]] = field(default_factory=list)  # 856: (url, label)
+    see_from: list[str] = field(default_factory=list)  # authority variants (4XX)
+    see_also: list[str] = field(default_factory=list)  # authority related headings (5XX)
+
+    @property
+    def everything(self) -> str:
+        parts = [self.title, self.author, self.publisher, self.place, self.edition, *self.subjects,
+                 *self.names, *self.notes, *self.series, *self.see_from]
+        return " ".join(p for p in parts if p)
+
+
+def _subs(field_, codes: str) -> list[str]:
+    return [sf.value.strip() for sf in field_.subfields if sf.code in codes and sf.value and sf.value.strip()]
+
+
+def _join(field_, codes: str) -> str:
+    return " ".join(_subs(field_, codes))
+
+
+def _clean(text: str) -> str:
+    """Trailing ISBD punctuation is catalogued in MARC 21; the index wants the words only."""
+    return re.sub(r"[\s/:;,=.]+$", "", text.strip())
+
+
+def _fields(record: Record, *tags: str):
+    wanted = set(tags)
+    return [f for f in record.fields if f.tag in wanted]
+
+
+def _first(record: Record, *tags: str):
+    found = _fields(record, *tags)
+    return found[0] if found else None
+
+
+def _year(text: str | None) -> int | None:
+    m = _YEAR.search(text or "")
+    return int(m.group(1)) if m else None
+
+
+def _issn(value: str) -> str | None:
+    m = _ISSN.match(value.strip())
+    return f"{m.group(1)}-{m.group(2).upper()}" if m else None
+
+
+def _add_isbns(ex: Extract, values: list[str]) -> None:
+    for value in values:
+        key = isbn_key(value)
+        if key:
+            ex.keys.add(("isbn", key))
+
+
+def extract(record: Record) -> Extract:
+    c = classify(record)
+    f001 = record.get("001")
+    control = f001.data.strip() if f001 is not None and f001.data else None
+    ex = Extract(classification=c, control_number=control or None)
+    if c.format == "marc21":
+        _marc21(record, ex) if c.kind != "authority" else _marc21_authority(record, ex)
+    else:
+        _unimarc(record, ex) if c.kind != "authority" else _unimarc_authority(record, ex)
+    return ex
+
+
+def _marc21(record: Record, ex: Extract) -> None:
+    f245 = _first(record, "245")
+    if f245:
+        ex.title = _clean(_join(f245, "abnp"))
+    main = _first(record, "100", "110", "111")
+    if main:
+        ex.author = _clean(_join(main, "abcdq"))
+    for f in _fields(record, "100", "110", "111", "700", "710", "711"):
+        ex.names.append(_clean(_join(f, "abcdq")))
+    if not ex.author and f245:
+        ex.author = _clean(_join(f245, "c"))
+    imprint = _first(record, "264", "260")
+    if imprint:
+        ex.place = _clean(_join(imprint, "a"))
+        ex.publisher = _clean(_join(imprint, "b"))
+    f008 = record.get("008")
+    if f008 and len(f008.data) >= 11:
+        ex.year = _year(f008.data[7:11])
+    if ex.year is None and imprint:
+        ex.year = _year(_join(imprint, "c"))
+    ed = _first(record, "250")
+    if ed:
+        ex.edition = _clean(_join(ed, "ab"))
+    for f in _fields(record, "600", "610", "611", "630", "648", "650", "651", "653", "655"):
+        ex.subjects.append(" -- ".join(_clean(s) for s in _subs(f, "abcdvxyz")))
+    for f in _fields(record, "490", "830", "440"):
+        ex.series.append(_clean(_join(f, "anpv")))
+    for f in record.fields:
+        if f.tag.startswith("5") and not f.control_field:
+            ex.notes.append(_join(f, "a"))
+    _add_isbns(ex, [v for f in _fields(record, "020") for v in _subs(f, "a")])
+    for f in _fields(record, "022"):
+        for v in _subs(f, "a"):
+            if _issn(v):
+                ex.keys.add(("issn", _issn(v)))
+    for f in _fields(record, "050", "090"):
+        for v in _subs(f, "a")[:1]:
+            ex.keys.add(("lcc", v.replace(" ", "").upper()))
+    for f in _fields(record, "082"):
+        for v in _subs(f, "a")[:1]:
+            ex.keys.add(("ddc", v.replace("/", "")))
+    for f in _fields(record, "084"):
+        if "clc" in [s.lower() for s in _subs(f, "2")]:
+            for v in _subs(f, "a"):
+                ex.keys.add(("clc", v.replace(" ", "").upper()))
+    for f in _fields(record, "856"):
+        for url in _subs(f, "u"):
+            ex.links.append((url, _join(f, "3yz")))
+
+
+def _unimarc(record: Record, ex: Extract) -> None:
+    f200 = _first(record, "200")
+    if f200:
+        ex.title = " ".join(_subs(f200, "aehi"))
+        ex.author = " ".join(_subs(f200, "f"))
+    for f in _fields(record, "700", "701", "702", "710", "711", "712"):
+        name = " ".join(_subs(f, "ab"))
+        if name:
+            ex.names.append(name)
+    if not ex.author and ex.names:
+        ex.author = ex.names[0]
+    imprint = _first(record, "210", "214")
+    if imprint:
+        ex.place = " ".join(_subs(imprint, "a"))
+        ex.publisher = " ".join(_subs(imprint, "c"))
+    f100 = _first(record, "100")
+    a100 = _join(f100, "a") if f100 else ""
+    if len(a100) >= 13:
+        ex.year = _year(a100[9:13])
+    if ex.year is None and imprint:
+        ex.year = _year(_join(imprint, "d"))
+    ed = _first(record, "205")
+    if ed:
+        ex.edition = _join(ed, "a")
+    for f in _fields(record, "600", "601", "602", "604", "605", "606", "607", "608", "610"):
+        ex.subjects.append(" -- ".join(_subs(f, "abjxyz")))
+    for f in _fields(record, "225", "410"):
+        ex.series.append(_join(f, "aehiv"))
+    for f in record.fields:
+        if f.tag.startswith("3") and not f.control_field:
+            ex.notes.append(_join(f, "a"))
+    _add_isbns(ex, [v for f in _fields(record, "010") for v in _subs(f, "a")])
+    for f in _fields(record, "011"):
+        for v in _subs(f, "a"):
+            if _issn(v):
+                ex.keys.add(("issn", _issn(v)))
+    for f in _fields(record, "690"):
+        for v in _subs(f, "a"):
+            ex.keys.add(("clc", v.replace(" ", "").upper()))
+    for f in _fields(record, "680"):
+        for v in _subs(f, "a")[:1]:
+            ex.keys.add(("lcc", v.replace(" ", "").upper()))
+    for f in _fields(record, "676"):
+        for v in _subs(f, "a")[:1]:
+            ex.keys.add(("ddc", v.replace("/", "")))
+    for f in _fields(record, "856"):
+        for url in _subs(f, "u"):
+            ex.links.append((url, _join(f, "2yz")))
+
+
+def _marc21_authority(record: Record, ex: Extract) -> None:
+    head = _first(record, "100", "110", "111", "130", "150", "151", "155")
+    if head:
+        ex.title = ex.author = _clean(_join(head, "abcdqtvxyz"))
+    ex.see_from = [_clean(_join(f, "abcdqt")) for f in _fields(record, "400", "410", "411", "430", "450", "451")]
+    ex.see_also = [_clean(_join(f, "abcdqt")) for f in _fields(record, "500", "510", "511", "530", "550", "551")]
+    ex.notes = [_join(f, "a") for f in _fields(record, "670", "678", "680")]
+
+
+def _unimarc_authority(record: Record, ex: Extract) -> None:
+    head = _first(record, "200", "210", "215", "220", "230", "240", "250")
+    if head:
+        ex.title = ex.author = " ".join(_subs(head, "abcdfgxyz"))
+    ex.see_from = [" ".join(_subs(f, "abcdfg")) for f in _fields(record, "400", "410", "415", "420", "430", "440", "450")]
+    ex.see_also = [" ".join(_subs(f, "abcdfg")) for f in _fields(record, "500", "510", "515", "520", "530", "540", "550")]
+    ex.notes = [_join(f, "a") for f in _fields(record, "300", "810", "830")]

@@ -1,0 +1,101 @@
+"""Catalogue tables. The MARC (MARC-in-JSON text) is the truth; every other column is derived
+from it by `catalog.indexing` and can be rebuilt with `flask --app wsgi catalog reindex`."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.types import UTCDateTime, utcnow
+from app.extensions import db
+
+KINDS = ("bibliographic", "authority")
+DATABASES = ("chinese", "western", "japanese", "russian", "other")
+MATERIALS = ("book", "serial", "electronic", "ancient", "other")
+STATUSES = ("active", "review", "rejected", "merged", "deleted")
+
+
+class Record(db.Model):
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_db_material", "database", "material"),
+        Index("ix_records_status_year", "status", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(10))
+    database: Mapped[str] = mapped_column(String(20))
+    material: Mapped[str | None] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    marc: Mapped[str] = mapped_column(Text)
+    # The record's own 001, as received; the catalogue's identifier is `id`.
+    control_number: Mapped[str | None] = mapped_column(String(64))
+    # Where a bulk-loaded record came from, so that loading the same file again changes nothing.
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[int | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("libraries.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+
+    holdings: Mapped[list[Holding]] = relationship(back_populates="record", order_by="Holding.id")
+    keys: Mapped[list[RecordKey]] = relationship(cascade="all, delete-orphan")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    library = relationship("Library", foreign_keys=[library_id])
+
+
+class RecordKey(db.Model):
+    """Exact-match keys: normalised ISBN-13, ISSN, class numbers (CLC, LCC, DDC)."""
+
+    __tablename__ = "record_keys"
+    __table_args__ = (Index("ix_record_keys_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class RecordVersion(db.Model):
+    """Every state a record has had, with who changed it, when, and what changed field by field."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    marc: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(20))
+    diff: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(String(500))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author = relationship("User")
+
+
+class Holding(db.Model):
+    __tablename__ = "holdings"
+    __table_args__ = (Index("ix_holdings_library_record", "library_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id"))
+    call_number: Mapped[str | None] = mapped_column(String(100))
+    copies: Mapped[int] = mapped_column(default=1)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    record: Mapped[Record] = relationship(back_populates="holdings")
+    library = relationship("Library")

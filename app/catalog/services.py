@@ -1,0 +1,87 @@
+"""Writing to the catalogue: records with their versions, and holdings. Reads are in search/."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from pymarc import Record as MarcRecord
+from sqlalchemy import select
+
+from app.core.errors import DomainError, NotFound
+from app.core.types import utcnow
+from app.extensions import db
+from app.permissions import CATALOGUER, CENTRE_ADMIN, OwnLibrary, require
+
+from .diff import field_diff
+from .indexing import apply, from_json, index_rows
+from .models import Holding, Record, RecordVersion
+
+
+def get_record(record_id: int, public: bool = True) -> Record:
+    row = db.session.get(Record, record_id)
+    if row is None or (public and row.status != "active"):
+        raise NotFound(_l("No such record."))
+    return row
+
+
+def marc_of(row: Record) -> MarcRecord:
+    return from_json(row.marc)
+
+
+def create(actor, marc: MarcRecord, *, action: str = "create", status: str = "active",
+           library=None, source_key: str | None = None, note: str | None = None) -> Record:
+    """Add a record and its first version. The caller checks upload rights; the caller commits."""
+    row = Record(status=status, library=library, created_by_id=getattr(actor, "id", None),
+                 source_key=source_key, version=1)
+    ex = apply(row, marc)
+    db.session.add(row)
+    db.session.flush()
+    db.session.add(RecordVersion(record_id=row.id, version=1, marc=row.marc, action=action,
+                                 diff=field_diff(None, marc), note=note, author_id=getattr(actor, "id", None)))
+    index_rows([(row, ex)])
+    return row
+
+
+def replace(actor, row: Record, marc: MarcRecord, *, action: str = "edit", note: str | None = None) -> bool:
+    """Make `marc` the record's new version; returns False when nothing changed. Caller commits."""
+    old = from_json(row.marc)
+    diff = field_diff(old, marc)
+    if not diff:
+        return False
+    ex = apply(row, marc)
+    row.version += 1
+    row.updated_at = utcnow()
+    db.session.add(RecordVersion(record_id=row.id, version=row.version, marc=row.marc, action=action,
+                                 diff=diff, note=note, author_id=getattr(actor, "id", None)))
+    db.session.flush()
+    index_rows([(row, ex)])
+    return True
+
+
+def versions(row: Record) -> list[RecordVersion]:
+    return db.session.scalars(select(RecordVersion).where(RecordVersion.record_id == row.id)
+                              .order_by(RecordVersion.version.desc())).all()
+
+
+# --- holdings ----------------------------------------------------------------------------------------
+def add_holding(actor, row: Record, library, call_number: str | None, copies: int = 1,
+                note: str | None = None, commit: bool = True) -> Holding:
+    """A member library records that it holds the item. Its own cataloguers only (or the centre)."""
+    if actor is not None:
+        require(CENTRE_ADMIN | (CATALOGUER & OwnLibrary()), actor, library)
+    if row.kind != "bibliographic" or row.status != "active":
+        raise DomainError(_l("Holdings can be added to active bibliographic records only."))
+    if copies < 1 or copies > 10000:
+        raise DomainError(_l("Give a number of copies between 1 and 10000."), "copies")
+    call_number = (call_number or "").strip() or None
+    existing = db.session.scalar(select(Holding).where(Holding.record_id == row.id, Holding.library_id == library.id,
+                                                       Holding.call_number.is_(None) if call_number is None
+                                                       else Holding.call_number == call_number))
+    if existing is not None:
+        existing.copies, existing.note = copies, (note or "").strip() or existing.note
+        holding = existing
+    else:
+        holding = Holding(record=row, library=library, call_number=call_number, copies=copies,
+                          note=(note or "").strip() or None, created_by_id=getattr(actor, "id", None))
+        db.session.add(holding)
+    if commit:
+        db.session.commit()
+    return holding

@@ -1,0 +1,50 @@
+"""The one tokenizer both search engines share, so SQLite and PostgreSQL find the same records.
+
+Chinese is searched by substring. Both FTS5's trigram tokenizer and pg_trgm need three characters,
+and one- and two-character queries are common in Chinese (学, 编目), so instead every CJK character
+becomes a token of its own and a Chinese query becomes a *phrase* of consecutive characters: a
+phrase match of single-character tokens is exactly a substring match, of any length. Latin, Cyrillic
+and other scripts are split into words (case and diacritics folded); a trailing * truncates.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from app.marc.normalise import strip_diacritics
+
+_CJK = (r"\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        r"\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff")
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+\*?", re.UNICODE)
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+def _fold(text: str) -> str:
+    return strip_diacritics(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(_fold(text or "")) if t != "*"]
+
+
+def index_text(text: str) -> str:
+    """What is stored in the full-text index: tokens separated by spaces."""
+    return " ".join(t.rstrip("*") for t in tokens(text))
+
+
+def query_terms(text: str) -> list[list[str]]:
+    """Split a user's query into terms; each term is a phrase (a list of tokens in order).
+
+    Whitespace separates terms; inside a term, CJK characters and words stay together as a phrase,
+    so "中国 经济" is two terms and "中国经济" one phrase of four characters.
+    """
+    terms = []
+    for chunk in (text or "").split():
+        toks = tokens(chunk)
+        if toks:
+            terms.append(toks)
+    return terms
+
+
+def is_cjk(token: str) -> bool:
+    return bool(_CJK_CHAR.fullmatch(token))
