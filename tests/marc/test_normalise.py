@@ -1,0 +1,177 @@
+import pytest
+from hypothesis import given, strategies as st
+
+from app.marc.normalise import (base, has_cjk, isbn10_to_13, isbn13_to_10, isbn_clean, isbn_key,
+                                isbn_valid, loose_key, naco, naco_subfields, punct_key,
+                                strip_diacritics, strip_isbd)
+
+
+# --- base / keys ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("ＡＢＣ１２３", "ABC123"),                      # full-width Latin and digits
+    ("（精装）", "(精装)"),                           # full-width parentheses
+    ("书名：副题；丛书，第一辑。", "书名:副题;丛书,第一辑."),  # Chinese punctuation
+    ("中国　发展", "中国 发展"),                      # ideographic space
+    ("  a \t b\n c  ", "a b c"),
+    ("张三…[等]", "张三...[等]"),
+    ("《红楼梦》研究", "<红楼梦>研究"),
+    ("马克・吐温", "马克·吐温"),
+    ("", ""),
+])
+def test_base(raw, expected):
+    assert base(raw) == expected
+
+
+def test_punct_key_drops_punctuation_and_cjk_spacing():
+    assert punct_key("1999 年中国发展状况与趋势") == "1999年中国发展状况与趋势"
+    assert punct_key("'96 中国发展报告") == punct_key("'96中国发展报告")
+    assert punct_key("[large print]") == "large print"
+    assert punct_key("Washington, DC :") == punct_key("Washington DC")
+    assert punct_key("New York") != punct_key("NewYork")  # Latin word spaces still count
+
+
+def test_loose_key_folds_case_and_diacritics_not_cjk():
+    assert loose_key("Kínsley, James,") == loose_key("KINSLEY JAMES")
+    assert loose_key("Dvořák") == "dvorak"
+    assert loose_key("Straße") == loose_key("STRASSE")
+    assert loose_key("中国发展报告") == "中国发展报告"
+    assert loose_key("中国发展报告") != loose_key("中国发展极告")
+
+
+def test_indic_vowel_signs_are_not_diacritics():
+    # Devanagari vowel signs change the word; they must survive the loose key.
+    assert loose_key("कि") != loose_key("क")
+
+
+def test_strip_diacritics_keeps_hangul():
+    assert strip_diacritics("한국") == "한국"
+    assert strip_diacritics("Ærø") == "AEro"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Pride and prejudice /", "Pride and prejudice"),
+    ("New York :", "New York"),
+    ("Oxford University Press,", "Oxford University Press"),
+    ("20 cm.", "20 cm"),
+    ("Test record series ;", "Test record series"),
+    ("Parallel title =", "Parallel title"),
+    ("A. B. Smith", "A. B. Smith"),
+    ("书名 :", "书名"),
+])
+def test_strip_isbd(raw, expected):
+    assert strip_isbd(raw) == expected
+
+
+def test_strip_isbd_brackets_only_when_asked():
+    assert strip_isbd("[large print] /") == "[large print]"
+    assert strip_isbd("[large print] /", brackets=True) == "large print"
+
+
+def test_has_cjk():
+    assert has_cjk("'94中国发展报告")
+    assert not has_cjk("Pride and prejudice")
+
+
+@given(st.text(max_size=40))
+def test_keys_are_idempotent(s):
+    assert base(base(s)) == base(s)
+    assert punct_key(punct_key(s)) == punct_key(s)
+
+
+@given(st.text(max_size=40))
+def test_loose_key_is_coarser_than_punct_key(s):
+    # equal punct keys always mean equal loose keys (the ladder only merges)
+    assert loose_key(s) == loose_key(punct_key(s))
+
+
+# --- NACO ------------------------------------------------------------------------------------
+
+def test_naco_hyphen_is_a_space():
+    assert naco("Large-Scale Computer Analysis and Modeling Conference") == \
+        naco("Large Scale Computer Analysis and Modeling Conference")
+
+
+def test_naco_diacritics_and_apostrophe():
+    assert naco("Ku, Ch'ün", keep_first_comma=True) == naco("Ku, Chun", keep_first_comma=True)
+    assert naco("Dvořák, Antonín", keep_first_comma=True) == "DVORAK, ANTONIN"
+
+
+def test_naco_keeps_ampersand():
+    assert naco("Johnson & Johnson") == "JOHNSON & JOHNSON"
+    assert naco("Johnson & Johnson") != naco("Johnson and Johnson")
+
+
+def test_naco_first_comma_only_in_a():
+    assert naco("Smith, John, 1953-", keep_first_comma=True) == "SMITH, JOHN 1953"
+    assert naco("Smith, John, 1953-") == "SMITH JOHN 1953"
+    # a trailing comma is never kept
+    assert naco("Austen, Jane,", keep_first_comma=True) == "AUSTEN, JANE"
+    assert naco("Chandra,", keep_first_comma=True) == "CHANDRA"
+
+
+def test_naco_special_letters():
+    assert naco("Æthelred") == "AETHELRED"
+    assert naco("Łódź") == "LODZ"
+    assert naco("Þór") == "THOR"
+
+
+def test_naco_brackets_deleted_other_punctuation_blank():
+    assert naco("[Ireland]") == "IRELAND"
+    assert naco("Paris (France)") == "PARIS FRANCE"
+    assert naco("Mr. Smith's") == "MR SMITHS"
+
+
+def test_naco_subfields_keeps_delimiters():
+    subs = [("a", "Smith, John,"), ("d", "1953-"), ("e", "author.")]
+    assert naco_subfields(subs) == "$aSMITH, JOHN$d1953$eAUTHOR"
+    assert naco_subfields(subs, codes="ad") == "$aSMITH, JOHN$d1953"
+
+
+@given(st.text(max_size=30))
+def test_naco_is_idempotent(s):
+    once = naco(s, keep_first_comma=True)
+    assert naco(once, keep_first_comma=True) == once
+    assert once == once.upper() or not once.isascii()
+
+
+# --- ISBN ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("isbn", ["7-5037-1744-0", "7-5037-2790-X", "0199535566", "9780199535569",
+                                  "978-7-5037-7069-2", "ISBN 7-5037-2020-4 (精装)"])
+def test_valid_isbns(isbn):
+    assert isbn_valid(isbn)
+
+
+@pytest.mark.parametrize("isbn", ["7-5037-1744-1", "9780199535568", "12345", "", "abc"])
+def test_invalid_isbns(isbn):
+    assert not isbn_valid(isbn)
+    assert isbn_key(isbn) is None
+
+
+def test_isbn_clean():
+    assert isbn_clean("7-5037-2790-x (pbk.)") == "750372790X"
+    assert isbn_clean("978-7-5037-7069-2") == "9787503770692"
+
+
+def test_isbn_conversion():
+    assert isbn10_to_13("0199535566") == "9780199535569"
+    assert isbn13_to_10("9780199535569") == "0199535566"
+    assert isbn10_to_13("7-5037-2790-X") == "9787503727900"
+    assert isbn13_to_10("9791032300824") is None  # 979 has no 10-digit form
+    assert isbn10_to_13("7-5037-1744-1") is None  # a wrong check digit is not repaired
+
+
+def test_isbn_key_matches_both_forms():
+    assert isbn_key("7-5037-1744-0") == isbn_key("978-7-5037-1744-4") == "9787503717444"
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_isbn_round_trip(d9):
+    from app.marc.normalise import _check10
+    isbn10 = d9 + _check10(d9)
+    assert isbn_valid(isbn10)
+    isbn13 = isbn10_to_13(isbn10)
+    assert isbn_valid(isbn13)
+    assert isbn13_to_10(isbn13) == isbn10
+    assert isbn_key(isbn10) == isbn_key(isbn13) == isbn13
