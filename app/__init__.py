@@ -56,9 +56,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import accounts_group
+    from .catalog.cli import catalog_group
     from .demo.cli import demo_group
     from .mail.cli import mail_group
     from .marc.cli import marc_group
 
-    for group in (accounts_group, demo_group, mail_group, marc_group):
+    for group in (accounts_group, catalog_group, demo_group, mail_group, marc_group):
         app.cli.add_command(group)

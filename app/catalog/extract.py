@@ -197,10 +197,12 @@ def _unimarc(record: Record, ex: Extract) -> None:
 
 def _marc21_authority(record: Record, ex: Extract) -> None:
     head = _first(record, "100", "110", "111", "130", "150", "151", "155")
+    if head is None:  # some agencies head with a local 1XX (IISG uses 103): take the first 1XX
+        head = next((f for f in record.fields if f.tag.startswith("1") and not f.control_field), None)
     if head:
         ex.title = ex.author = _clean(_join(head, "abcdqtvxyz"))
-    ex.see_from = [_clean(_join(f, "abcdqt")) for f in _fields(record, "400", "410", "411", "430", "450", "451")]
-    ex.see_also = [_clean(_join(f, "abcdqt")) for f in _fields(record, "500", "510", "511", "530", "550", "551")]
+    ex.see_from = [_clean(_join(f, "abcdqt")) for f in record.fields if f.tag.startswith("4") and not f.control_field]
+    ex.see_also = [_clean(_join(f, "abcdqt")) for f in record.fields if f.tag.startswith("5") and not f.control_field]
     ex.notes = [_join(f, "a") for f in _fields(record, "670", "678", "680")]
 
 

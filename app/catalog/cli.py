@@ -1,0 +1,119 @@
+"""`flask --app wsgi catalog …`: bulk import, streaming export, rebuilding the index."""
+import os
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.marc.io import FORMATS, MarcReadError, MarcWriteError, MarcWriter
+
+from .indexing import from_json, reindex
+from .models import Record
+from .search import QueryError, backend
+from .search.cql import parse as parse_cql
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group("catalog", help="The union catalogue: import, export, reindex.")
+def catalog_group():
+    pass
+
+
+@catalog_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: detected per file.")
+@click.option("--encoding", help="Character set, e.g. utf-8, marc-8, gb18030. Default: detected.")
+@click.option("--library", "library_code", help="Add holdings of this member library (its code).")
+@click.option("--batch-size", default=500, show_default=True, help="Records per transaction.")
+@click.option("--rejects", "reject_path", type=click.Path(dir_okay=False),
+              help="Where to write rejected records with their reasons (JSON lines). "
+                   "Default: <name of the first file>.rejects.jsonl in the current directory")
+@with_appcontext
+def import_cmd(files, fmt, encoding, library_code, batch_size, reject_path):
+    """Load MARC FILES into the catalogue. Safe to run again: nothing is added twice."""
+    from app.members.models import Library
+
+    from .importing import Importer
+
+    library = None
+    if library_code:
+        library = db.session.scalar(sa.select(Library).where(Library.code == library_code.upper()))
+        if library is None:
+            _fail(f"no member library with code {library_code}")
+    for path in files:
+        if not os.path.isfile(path):
+            _fail(f"{path}: no such file")
+    reject_path = reject_path or os.path.basename(files[0]) + ".rejects.jsonl"
+    with open(reject_path, "w", encoding="utf-8") as rejects:
+        importer = Importer(library=library, batch_size=batch_size, reject_file=rejects)
+        for path in files:
+            size = os.path.getsize(path)
+            with click.progressbar(length=size, label=os.path.basename(path), file=sys.stderr) as bar:
+                importer.progress = bar.update
+                try:
+                    importer.run(path, format=fmt, encoding=encoding)
+                except MarcReadError as exc:
+                    _fail(f"{path}: {exc.en}")
+                bar.update(size)
+    s = importer.stats
+    click.echo(f"read {s.read}, added {s.added}, updated {s.updated}, unchanged {s.unchanged}, "
+               f"rejected {s.rejected}, holdings {s.holdings} in {s.seconds:.1f}s ({s.rate:.0f} records/s)")
+    if s.rejected:
+        click.echo(f"rejected records and reasons: {reject_path}")
+    elif os.path.getsize(reject_path) == 0:
+        os.remove(reject_path)
+
+
+@catalog_group.command("export")
+@click.option("--query", help="CQL, e.g. 'dc.title = 编目 and dc.date > 2000'. Default: everything.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="iso2709", show_default=True)
+@click.option("--encoding", default="utf-8", show_default=True)
+@click.option("--output", "-o", default="-", help="File to write; - for standard output.")
+@click.option("--include-inactive", is_flag=True, help="Also records under review, rejected or merged.")
+@with_appcontext
+def export_cmd(query, fmt, encoding, output, include_inactive):
+    """Stream records out in batches; memory does not grow with the catalogue."""
+    where = sa.true() if include_inactive else Record.status == "active"
+    if query:
+        try:
+            node = parse_cql(query)
+            ids = backend().condition(node)
+        except QueryError as exc:
+            _fail(f"bad query: {exc}")
+        where = sa.and_(where, ids)
+    out = sys.stdout.buffer if output == "-" else open(output, "wb")
+    count, last = 0, 0
+    try:
+        with MarcWriter(out, fmt, encoding) as writer:
+            while True:
+                rows = db.session.execute(sa.select(Record.id, Record.marc).where(where, Record.id > last)
+                                          .order_by(Record.id).limit(1000)).all()
+                if not rows:
+                    break
+                for rid, marc in rows:
+                    writer.write(from_json(marc))
+                    count += 1
+                last = rows[-1][0]
+    except MarcWriteError as exc:
+        _fail(f"record {last}: {exc.en}")
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    click.echo(f"exported {count} records", err=True)
+
+
+@catalog_group.command("reindex")
+@click.option("--batch-size", default=1000, show_default=True)
+@with_appcontext
+def reindex_cmd(batch_size):
+    """Rebuild every derived column and the full-text index from the stored MARC."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Record))
+    with click.progressbar(length=total, label="reindex", file=sys.stderr) as bar:
+        done = reindex(batch=batch_size, progress=bar.update)
+    click.echo(f"reindexed {done} records")
