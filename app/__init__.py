@@ -40,6 +40,7 @@ def _import_models() -> None:
     # Every model module, so that relationships resolve and Alembic sees the whole schema.
     from .accounts import models as _a  # noqa: F401
     from .catalog import models as _c  # noqa: F401
+    from .catalog import workflow_models as _cw  # noqa: F401
     from .mail import models as _m  # noqa: F401
     from .members import models as _l  # noqa: F401
 
