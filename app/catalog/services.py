@@ -40,6 +40,17 @@ def create(actor, marc: MarcRecord, *, action: str = "create", status: str = "ac
     return row
 
 
+def assign_control_number(row: Record, marc: MarcRecord, number: str) -> None:
+    """Give a record created in this transaction its 001; its first version is rewritten, not added."""
+    marc["001"].data = number
+    ex = apply(row, marc)
+    first = db.session.scalar(select(RecordVersion).where(RecordVersion.record_id == row.id,
+                                                          RecordVersion.version == 1))
+    first.marc, first.diff = row.marc, field_diff(None, marc)
+    db.session.flush()
+    index_rows([(row, ex)])
+
+
 def replace(actor, row: Record, marc: MarcRecord, *, action: str = "edit", note: str | None = None) -> bool:
     """Make `marc` the record's new version; returns False when nothing changed. Caller commits."""
     old = from_json(row.marc)

@@ -1,0 +1,160 @@
+"""Who may upload, what happens on submission, probation, duplicates and the review decisions."""
+import pytest
+from sqlalchemy import select
+
+from app.catalog import review, services, upload
+from app.catalog.editor import text_of
+from app.catalog.models import Holding, Record
+from app.catalog.workflow_models import ProbationRule, ReviewItem
+from app.core.errors import DomainError, PermissionDenied
+from app.extensions import db
+from tests.catalog.records import cnmarc_book, marc21_book
+from tests.factories import gen_library, gen_user, outbox
+
+
+@pytest.fixture
+def world(ctx):
+    lib = gen_library(code="WHU", upload_right=True)
+    no_right = gen_library(code="NORIGHT", upload_right=False)
+    people = {
+        "certified": gen_user("cataloguer", ("certified", "chinese", 3), library=lib),
+        "western": gen_user("cataloguer", ("certified", "western", 3), library=lib),
+        "plain": gen_user("cataloguer", library=lib),
+        "no_right": gen_user("cataloguer", ("certified", "chinese", 3), library=no_right),
+        "qc": gen_user("cataloguer", ("expert", "quality"), library=lib),
+        "admin": gen_user("centre_admin"),
+    }
+    for scope in ("chinese", "western"):
+        db.session.add(ProbationRule(scope=scope, records_required=0))
+    db.session.commit()
+    return lib, people
+
+
+def _draft(user, marc):
+    return upload.new_draft(user, text=text_of(marc))
+
+
+def test_certified_cataloguer_uploads_and_gets_a_control_number(world):
+    lib, p = world
+    row, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("编目实践", isbn="9787501344413")))
+    assert item is None and row.status == "active" and row.library_id == lib.id
+    assert services.marc_of(row)["001"].data == f"BM{row.id:09d}"
+    assert [v.version for v in services.versions(row)] == [1]
+
+
+@pytest.mark.parametrize("who,scope_record", [("plain", "cn"), ("no_right", "cn"), ("certified", "en"), ("qc", "cn")])
+def test_upload_is_refused_without_the_right_certification_or_library_right(world, who, scope_record):
+    _, p = world
+    marc = cnmarc_book("某书") if scope_record == "cn" else marc21_book("Some book")
+    draft = _draft(p[who], marc)
+    with pytest.raises(PermissionDenied):
+        upload.submit(p[who], draft)
+    assert db.session.scalar(select(Record)) is None
+
+
+def test_validation_errors_block_and_are_listed_by_line(world):
+    _, p = world
+    marc = cnmarc_book("有错的书")
+    text = text_of(marc).replace("=200  1\\$a有错的书", "=200  1\\$a")
+    draft = _draft(p["certified"], None or cnmarc_book("x"))
+    upload.save_draft(p["certified"], draft, text)
+    with pytest.raises(upload.Rejected) as err:
+        upload.submit(p["certified"], draft)
+    assert any(m.tag == "200" and m.line for m in err.value.messages)
+    assert db.session.scalar(select(Record)) is None
+
+
+def test_suspected_duplicate_goes_to_review_and_can_be_merged(world):
+    lib, p = world
+    first, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("中文编目规则", isbn="9787501344413")))
+    second, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("中文编目规则", isbn="978-7-5013-4441-3")))
+    assert second.status == "review" and item.kind == "duplicate" and item.candidates[0]["id"] == first.id
+    db.session.add(Holding(record_id=second.id, library_id=lib.id, call_number="G254/2"))
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        review.merge(p["certified"], item, first.id)
+    review.merge(p["qc"], item, first.id, reason="same edition")
+    assert second.status == "merged" and second.merged_into_id == first.id
+    assert [h.record_id for h in db.session.scalars(select(Holding))] == [first.id]
+    assert "重复" in outbox(p["certified"].email)[-1].body or "duplicates" in outbox(p["certified"].email)[-1].body
+
+
+def test_similar_title_author_publisher_year_is_a_suspected_duplicate(world):
+    _, p = world
+    upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("数据库系统概论", author="王珊著", year=2014)))
+    _, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("数据库系统概论", author="王珊 著", year=2014)))
+    assert item is not None and item.kind == "duplicate"
+    _, other = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("操作系统原理", author="李明著", year=2014)))
+    assert other is None
+
+
+def test_probation_holds_the_first_n_records_then_releases(world):
+    _, p = world
+    db.session.get(ProbationRule, "chinese").records_required = 2
+    db.session.commit()
+    user = p["certified"]
+    items = []
+    for title in ("第一本书", "第二本书"):
+        row, item = upload.submit(user, _draft(user, cnmarc_book(title, author=title + "作者")))
+        assert row.status == "review" and item.kind == "probation"
+        items.append(item)
+    assert upload.on_probation(user, "chinese")
+    review.accept(p["qc"], items[0])
+    with pytest.raises(DomainError):
+        review.reject(p["qc"], items[1], reason=" ")
+    review.accept(p["qc"], items[1], note="good work")
+    assert not upload.on_probation(user, "chinese")
+    row, item = upload.submit(user, _draft(user, cnmarc_book("第三本书", author="丙")))
+    assert item is None and row.status == "active"
+    with pytest.raises(DomainError):
+        review.accept(p["qc"], items[0])  # already decided
+
+
+def test_rejection_needs_a_reason_and_the_record_never_appears(world):
+    _, p = world
+    db.session.get(ProbationRule, "chinese").records_required = 5
+    db.session.commit()
+    row, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("草稿书")))
+    review.reject(p["qc"], item, "200 $f 责任说明不全")
+    assert row.status == "rejected"
+    with pytest.raises(Exception):
+        services.get_record(row.id)
+
+
+def test_editing_a_record_makes_a_version_and_detects_lost_updates(world):
+    _, p = world
+    row, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("原书名")))
+    a = upload.edit_record(p["certified"], row)
+    b = upload.edit_record(p["western"], row)
+    upload.save_draft(p["certified"], a, a.text.replace("原书名", "新书名"))
+    upload.submit(p["certified"], a)
+    assert row.version == 2 and row.title == "新书名"
+    upload.save_draft(p["western"], b, b.text.replace("原书名", "另一个书名"))
+    with pytest.raises(PermissionDenied):
+        upload.submit(p["western"], b)  # western scope cannot upload a Chinese record anyway
+    c = upload.edit_record(p["certified"], row)
+    upload.save_draft(p["certified"], c, c.text)
+    with pytest.raises(DomainError):
+        upload.submit(p["certified"], c)  # nothing changed
+
+
+def test_an_edit_on_probation_waits_for_review(world):
+    _, p = world
+    row, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("审核中的修改")))
+    db.session.get(ProbationRule, "chinese").records_required = 3
+    db.session.commit()
+    draft = upload.edit_record(p["certified"], row)
+    upload.save_draft(p["certified"], draft, draft.text.replace("审核中的修改", "改后的题名"))
+    _, item = upload.submit(p["certified"], draft)
+    assert item is not None and row.title == "审核中的修改"
+    review.accept(p["qc"], item)
+    assert row.title == "改后的题名" and row.version == 2
+
+
+def test_drafts_are_private(world):
+    _, p = world
+    draft = upload.new_draft(p["certified"], template="cnmarc_book")
+    with pytest.raises(Exception):
+        upload.get_draft(p["western"], draft.id)
+    assert upload.get_draft(p["certified"], draft.id).id == draft.id
+    assert db.session.scalar(select(ReviewItem)) is None
