@@ -49,26 +49,33 @@ def apply(row: Record, marc: MarcRecord, ex: Extract | None = None) -> Extract:
 
 
 def index_rows(pairs: list[tuple[Record, Extract]]) -> None:
+    from .authorities import index_batch
+
     backend().index_many([(row.id, texts_for(ex)) for row, ex in pairs])
+    index_batch(pairs)
 
 
 def reindex(batch: int = 1000, progress=None) -> int:
-    """Rebuild every derived column and the full-text index from the stored MARC."""
-    engine = backend()
-    engine.clear()
+    """Rebuild every derived column and the full-text index from the stored MARC.
+
+    Authorities go first, so that the bibliographic records' headings find them to link to.
+    """
+    backend().clear()
     done = 0
-    last = 0
-    while True:
-        rows = db.session.scalars(sa.select(Record).where(Record.id > last).order_by(Record.id).limit(batch)).all()
-        if not rows:
-            break
-        pairs = [(row, apply(row, from_json(row.marc))) for row in rows]
-        db.session.flush()
-        engine.index_many([(row.id, texts_for(ex)) for row, ex in pairs])
-        db.session.commit()
-        last = rows[-1].id
-        done += len(rows)
-        if progress:
-            progress(len(rows))
-        db.session.expunge_all()
+    for kind in ("authority", "bibliographic"):
+        last = 0
+        while True:
+            rows = db.session.scalars(sa.select(Record).where(Record.kind == kind, Record.id > last)
+                                      .order_by(Record.id).limit(batch)).all()
+            if not rows:
+                break
+            pairs = [(row, apply(row, from_json(row.marc))) for row in rows]
+            db.session.flush()
+            index_rows(pairs)
+            db.session.commit()
+            last = rows[-1].id
+            done += len(rows)
+            if progress:
+                progress(len(rows))
+            db.session.expunge_all()
     return done

@@ -7,6 +7,8 @@ from app import permissions as p
 # (endpoint, label, rule deciding who sees it)
 PARTS = [
     ("catalog.search", _l("Catalogue"), p.ANYONE),
+    ("cataloguing.drafts", _l("Cataloguing"), p.CATALOGUER),
+    ("cataloguing.review_queue", _l("Review"), p.QUALITY_CONTROL | p.CENTRE_ADMIN),
     ("exams.index", _l("Exams"), p.SIGNED_IN),
     ("practice.index", _l("Practice"), p.SIGNED_IN),
     ("forum.index", _l("Forum"), p.ANYONE),

@@ -86,7 +86,15 @@ class SearchBackend:
             if not phrases or not phrases[0]:
                 raise QueryError("empty search term")
             mode = "any" if t.relation == "any" else "all"
-            return Record.id.in_(self.match(column, phrases, mode))
+            found = Record.id.in_(self.match(column, phrases, mode))
+            if t.index == "author":  # see and see-also references of the name widen the search
+                from app.catalog.authorities import variants
+
+                extra = [[tok for term in query_terms(v) for tok in term] for v in variants(t.value)]
+                extra = [p for p in extra if p]
+                if extra:
+                    found = sa.or_(found, Record.id.in_(self.match(column, extra, "any")))
+            return found
         if t.index in ("isbn", "issn", "clc", "lcc", "ddc", "class"):
             return Record.id.in_(self._keys(t))
         if t.index == "year":

@@ -1,0 +1,105 @@
+"""Authority control: headings of authority records, links from bibliographic headings, the
+heading browse, and widening a name search with see (4XX) and see-also (5XX) references.
+
+Headings are compared by their NACO normalisation, so "Smith, John," and "SMITH, JOHN" are one.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.marc.normalise import naco
+
+from .workflow_models import AuthorityLink, Heading
+
+MAX_KEY = 300
+
+
+def key(text: str) -> str:
+    return naco(text or "", keep_first_comma=True)[:MAX_KEY]
+
+
+def index_batch(pairs) -> None:
+    """Refresh headings (authority records) and heading links (bibliographic records) of a batch."""
+    auth = [(row, ex) for row, ex in pairs if row.kind == "authority"]
+    bibs = [(row, ex) for row, ex in pairs if row.kind == "bibliographic"]
+    if auth:
+        ids = [row.id for row, _ in auth]
+        db.session.execute(sa.delete(Heading).where(Heading.authority_id.in_(ids)))
+        rows = []
+        for row, ex in auth:
+            if row.status != "active":
+                continue
+            for kind, texts in (("heading", [ex.title]), ("see", ex.see_from), ("see_also", ex.see_also)):
+                for text in texts:
+                    if text and key(text):
+                        rows.append({"authority_id": row.id, "sort_key": key(text), "text": text[:500], "kind": kind})
+        if rows:
+            db.session.execute(sa.insert(Heading), rows)
+    if bibs:
+        ids = [row.id for row, _ in bibs]
+        db.session.execute(sa.delete(AuthorityLink).where(AuthorityLink.record_id.in_(ids)))
+        wanted = {key(n) for _, ex in bibs for n in ex.names if n}
+        if not wanted:
+            return
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(wanted), 500):
+            for sort_key, authority_id in db.session.execute(
+                    sa.select(Heading.sort_key, Heading.authority_id).where(Heading.sort_key.in_(chunk),
+                                                                            Heading.kind == "heading")):
+                found.setdefault(sort_key, authority_id)
+        links = []
+        for row, ex in bibs:
+            for name in dict.fromkeys(n for n in ex.names if n):
+                authority_id = found.get(key(name))
+                if authority_id:
+                    links.append({"record_id": row.id, "authority_id": authority_id, "tag": "1XX", "heading": name[:500]})
+        if links:
+            db.session.execute(sa.insert(AuthorityLink), links)
+
+
+def _chunks(items, n):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def variants(text: str, limit: int = 20) -> list[str]:
+    """Every form of the names that `text` is a form of: heading, see and see-also references."""
+    k = key(text)
+    if not k:
+        return []
+    ids = db.session.scalars(sa.select(Heading.authority_id).where(Heading.sort_key == k).limit(limit)).all()
+    if not ids:
+        return []
+    texts = db.session.scalars(sa.select(Heading.text).where(Heading.authority_id.in_(ids)).limit(limit * 10)).all()
+    return [t for t in dict.fromkeys(texts) if key(t) != k]
+
+
+def lookup(text: str, limit: int = 30) -> list[dict]:
+    """Headings beginning with `text` (any form), each with its authorized heading."""
+    k = key(text)
+    if not k:
+        return []
+    like = k.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    hits = db.session.execute(sa.select(Heading).where(Heading.sort_key.like(like, escape="\\"))
+                              .order_by(Heading.sort_key).limit(limit)).scalars().all()
+    authorized = {h.authority_id: h.text for h in db.session.scalars(
+        sa.select(Heading).where(Heading.authority_id.in_({h.authority_id for h in hits}), Heading.kind == "heading"))}
+    return [{"text": h.text, "kind": h.kind, "authority_id": h.authority_id,
+             "authorized": authorized.get(h.authority_id, h.text)} for h in hits]
+
+
+def browse(start: str = "", limit: int = 50) -> list[dict]:
+    """The heading browse: headings in NACO order from `start`, references shown as such."""
+    q = sa.select(Heading).order_by(Heading.sort_key, Heading.id).limit(limit)
+    if start:
+        q = q.where(Heading.sort_key >= key(start))
+    hits = db.session.scalars(q).all()
+    ids = {h.authority_id for h in hits}
+    authorized = {h.authority_id: h.text for h in db.session.scalars(
+        sa.select(Heading).where(Heading.authority_id.in_(ids), Heading.kind == "heading"))}
+    counts = dict(db.session.execute(sa.select(AuthorityLink.authority_id, sa.func.count())
+                                     .where(AuthorityLink.authority_id.in_(ids)).group_by(AuthorityLink.authority_id)).all())
+    return [{"text": h.text, "kind": h.kind, "authority_id": h.authority_id,
+             "authorized": authorized.get(h.authority_id, h.text), "records": counts.get(h.authority_id, 0)}
+            for h in hits]

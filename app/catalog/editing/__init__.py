@@ -1,0 +1,1 @@
+"""Pages of original cataloguing: the MARC editor with drafts, and the review queue."""

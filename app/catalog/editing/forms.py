@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import options
+
+
+class NewDraftForm(FlaskForm):
+    template = SelectField(_l("Template"), choices=options([("cnmarc_book", _l("Chinese book (CNMARC)")),
+                                                            ("marc21_book", _l("Western book (MARC 21)"))]))
+
+
+class EditorForm(FlaskForm):
+    text = TextAreaField(_l("Record (MarcMaker text)"), validators=[Length(max=200_000)])
+    action = HiddenField()
+
+
+class HeadingSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Heading"), validators=[DataRequired(), Length(max=200)])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=options([("accept", _l("Accept as new")),
+                                                            ("merge", _l("Merge into an existing record")),
+                                                            ("reject", _l("Reject"))]))
+    into = IntegerField(_l("Merge into record number"), validators=[Optional(), NumberRange(min=1)])
+    reason = TextAreaField(_l("Reason or note for the cataloguer"), validators=[Optional(), Length(max=1000)])
+
+
+class ProbationForm(FlaskForm):
+    scope = HiddenField(validators=[DataRequired()])
+    records = IntegerField(_l("Records reviewed before release"), validators=[DataRequired(), NumberRange(min=0, max=1000)])

@@ -1,0 +1,86 @@
+"""The editor and the review queue through HTTP, as cataloguers and reviewers use them."""
+from sqlalchemy import select
+
+from app.catalog.editor import text_of
+from app.catalog.models import Record
+from app.catalog.workflow_models import Draft, ProbationRule, ReviewItem
+from app.extensions import db
+from tests.catalog.records import cnmarc_book
+from tests.factories import gen_library, gen_user, login
+
+
+def _setup():
+    lib = gen_library(code="WHU", upload_right=True)
+    db.session.add(ProbationRule(scope="chinese", records_required=0))
+    db.session.commit()
+    return lib
+
+
+def _new_draft(client):
+    resp = client.post("/catalog/work/new", data={"template": "cnmarc_book"})
+    assert resp.status_code == 302
+    return resp.headers["Location"]
+
+
+def test_check_lists_messages_with_their_lines(client, ctx):
+    lib = _setup()
+    login(client, gen_user("cataloguer", library=lib))
+    url = _new_draft(client)
+    page = client.post(url, data={"text": "=LDR  00000nam0 2200000   450 \n=200  1\\$a", "do": "check"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-line="2"' in text
+
+
+def test_certified_cataloguer_submits_from_the_editor(client, ctx):
+    lib = _setup()
+    user = gen_user("cataloguer", ("certified", "chinese", 3), library=lib)
+    login(client, user)
+    url = _new_draft(client)
+    resp = client.post(url, data={"text": text_of(cnmarc_book("网页提交的书")), "do": "submit"})
+    assert resp.status_code == 302
+    row = db.session.scalar(select(Record))
+    assert row.title == "网页提交的书" and row.status == "active"
+    assert db.session.scalar(select(Draft)).submitted_at is not None
+
+
+def test_uncertified_cataloguer_is_refused_and_keeps_the_text(client, ctx):
+    lib = _setup()
+    login(client, gen_user("cataloguer", library=lib))
+    url = _new_draft(client)
+    resp = client.post(url, data={"text": text_of(cnmarc_book("不能上传的书")), "do": "submit"})
+    assert resp.status_code == 403 and "不能上传的书" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Record)) is None
+    assert "不能上传的书" in db.session.scalar(select(Draft)).text  # nothing lost
+
+
+def test_errors_block_submission_with_422(client, ctx):
+    lib = _setup()
+    login(client, gen_user("cataloguer", ("certified", "chinese", 3), library=lib))
+    url = _new_draft(client)
+    resp = client.post(url, data={"text": text_of(cnmarc_book("x")).replace("$ax", "$a"), "do": "submit"})
+    assert resp.status_code == 422 and 'class="messages"' in resp.get_data(as_text=True)
+
+
+def test_reviewer_decides_from_the_queue(client, ctx):
+    lib = _setup()
+    db.session.get(ProbationRule, "chinese").records_required = 1
+    db.session.commit()
+    cat = gen_user("cataloguer", ("certified", "chinese", 3), library=lib)
+    qc = gen_user("cataloguer", ("expert", "quality"), library=lib)
+    login(client, cat)
+    url = _new_draft(client)
+    client.post(url, data={"text": text_of(cnmarc_book("试用期的书")), "do": "submit"})
+    item = db.session.scalar(select(ReviewItem))
+    assert item.kind == "probation"
+    client.post("/account/logout")
+    login(client, qc)
+    queue = client.get("/catalog/work/review").get_data(as_text=True)
+    assert "试用期的书" in queue
+    page = client.get(f"/catalog/work/review/{item.id}")
+    assert page.status_code == 200 and "试用期的书" in page.get_data(as_text=True)
+    bad = client.post(f"/catalog/work/review/{item.id}", data={"decision": "reject", "reason": ""})
+    assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    ok = client.post(f"/catalog/work/review/{item.id}", data={"decision": "accept", "reason": "好"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Record, item.record_id).status == "active"
