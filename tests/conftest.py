@@ -3,6 +3,7 @@
 PostgreSQL is `TEST_DATABASE_URL` (default: the CI service). When it cannot be reached the
 PostgreSQL half is skipped on a developer's machine and fails under CI=true.
 """
+import atexit
 import contextvars
 import os
 import tempfile
@@ -32,12 +33,39 @@ def _reachable(url: str) -> str | None:
         return str(exc).splitlines()[0]
 
 
-def _fresh_postgres(url: str) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+def _fresh_postgres(url: str) -> str:
+    """A database of this test session's own, so that parallel runs never lock each other out.
+
+    Made beside TEST_DATABASE_URL's database and dropped at exit; where the role may not create
+    databases, TEST_DATABASE_URL's own public schema is emptied instead.
+    """
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{os.getpid()}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.DBAPIError:
+        with engine.connect() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        return url
+    finally:
+        engine.dispose()
+    atexit.register(_drop_database, base, name)
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(base, name: str) -> None:
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except sa.exc.DBAPIError:
+        pass
+    finally:
+        engine.dispose()
 
 
 def _migrate(app) -> None:
@@ -56,8 +84,7 @@ def build_app(backend: str):
             if IN_CI:
                 pytest.fail(f"PostgreSQL at {PG_URL} is required under CI=true: {problem}")
             pytest.skip(f"PostgreSQL not reachable ({problem})")
-        _fresh_postgres(PG_URL)
-        url = PG_URL
+        url = _fresh_postgres(PG_URL)
     else:
         url = f"sqlite:///{tmp / 'test.db'}"
     application = create_app({

@@ -19,27 +19,23 @@ def key(text: str) -> str:
     return naco(text or "", keep_first_comma=True)[:MAX_KEY]
 
 
-def index_batch(pairs) -> None:
-    """Refresh headings (authority records) and heading links (bibliographic records) of a batch."""
-    auth = [(row, ex) for row, ex in pairs if row.kind == "authority"]
-    bibs = [(row, ex) for row, ex in pairs if row.kind == "bibliographic"]
+def index_batch(entries, fresh: bool = False) -> None:
+    """Refresh headings (authority records) and heading links (bibliographic records) of a batch
+    of indexing.IndexEntry."""
+    auth = [e for e in entries if e.kind == "authority"]
+    bibs = [e for e in entries if e.kind == "bibliographic"]
     if auth:
-        ids = [row.id for row, _ in auth]
-        db.session.execute(sa.delete(Heading).where(Heading.authority_id.in_(ids)))
-        rows = []
-        for row, ex in auth:
-            if row.status != "active":
-                continue
-            for kind, texts in (("heading", [ex.title]), ("see", ex.see_from), ("see_also", ex.see_also)):
-                for text in texts:
-                    if text and key(text):
-                        rows.append({"authority_id": row.id, "sort_key": key(text), "text": text[:500], "kind": kind})
+        if not fresh:
+            db.session.execute(sa.delete(Heading).where(Heading.authority_id.in_([e.record_id for e in auth])))
+        rows = [{"authority_id": e.record_id, "sort_key": key(text), "text": text[:500], "kind": kind}
+                for e in auth if e.status == "active" for kind, text in e.headings if text and key(text)]
         if rows:
             db.session.execute(sa.insert(Heading), rows)
     if bibs:
-        ids = [row.id for row, _ in bibs]
-        db.session.execute(sa.delete(AuthorityLink).where(AuthorityLink.record_id.in_(ids)))
-        wanted = {key(n) for _, ex in bibs for n in ex.names if n}
+        if not fresh:
+            db.session.execute(sa.delete(AuthorityLink).where(AuthorityLink.record_id.in_([e.record_id for e in bibs])))
+        wanted = {key(n) for e in bibs for n in e.names if n}
+        wanted.discard("")
         if not wanted:
             return
         found: dict[str, int] = {}
@@ -49,11 +45,12 @@ def index_batch(pairs) -> None:
                                                                             Heading.kind == "heading")):
                 found.setdefault(sort_key, authority_id)
         links = []
-        for row, ex in bibs:
-            for name in dict.fromkeys(n for n in ex.names if n):
+        for e in bibs:
+            for name in dict.fromkeys(n for n in e.names if n):
                 authority_id = found.get(key(name))
                 if authority_id:
-                    links.append({"record_id": row.id, "authority_id": authority_id, "tag": "1XX", "heading": name[:500]})
+                    links.append({"record_id": e.record_id, "authority_id": authority_id, "tag": "1XX",
+                                  "heading": name[:500]})
         if links:
             db.session.execute(sa.insert(AuthorityLink), links)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from pymarc import Record as MarcRecord
@@ -25,20 +25,49 @@ def from_json(text: str) -> MarcRecord:
 
 
 def content_hash(marc_json: str) -> str:
-    return hashlib.sha256(unicodedata.normalize("NFC", marc_json).encode("utf-8")).hexdigest()
+    # Records reach the catalogue through app.marc.io, which gives NFC text: hash the JSON as is.
+    return hashlib.sha256(marc_json.encode("utf-8")).hexdigest()
+
+
+def columns(marc: MarcRecord, ex: Extract) -> dict:
+    """The stored MARC and every column derived from it."""
+    c = ex.classification
+    text = to_json(marc)
+    return {"marc": text, "content_hash": content_hash(text), "kind": c.kind, "format": c.format,
+            "level": c.level, "database": c.language_group, "material": c.material,
+            "control_number": (ex.control_number or "")[:64] or None, "title": ex.title[:2000],
+            "author": ex.author[:1000], "publisher": ex.publisher[:1000], "year": ex.year}
+
+
+def key_values(ex: Extract) -> set[tuple[str, str]]:
+    return {(k, v[:100]) for k, v in ex.keys}
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    """What the full-text index and authority control need of a record, without the record."""
+
+    record_id: int | None
+    kind: str
+    status: str
+    texts: dict
+    names: list
+    headings: list  # [(kind, text)]: the heading and its see / see-also forms (authority records)
+
+
+def entry(record_id, status: str, ex: Extract) -> IndexEntry:
+    headings = []
+    if ex.classification.kind == "authority":
+        headings = [("heading", ex.title)] + [("see", t) for t in ex.see_from] + [("see_also", t) for t in ex.see_also]
+    return IndexEntry(record_id, ex.classification.kind, status, texts_for(ex), list(ex.names), headings)
 
 
 def apply(row: Record, marc: MarcRecord, ex: Extract | None = None) -> Extract:
     """Set every derived column of `row` from `marc` (the search index is written separately)."""
     ex = ex or extract(marc)
-    c = ex.classification
-    row.marc = to_json(marc)
-    row.content_hash = content_hash(row.marc)
-    row.kind, row.format, row.level = c.kind, c.format, c.level
-    row.database, row.material = c.language_group, c.material
-    row.control_number = (ex.control_number or "")[:64] or None
-    row.title, row.author, row.publisher, row.year = ex.title[:2000], ex.author[:1000], ex.publisher[:1000], ex.year
-    wanted = {(k, v[:100]) for k, v in ex.keys}
+    for name, value in columns(marc, ex).items():
+        setattr(row, name, value)
+    wanted = key_values(ex)
     have = {(k.kind, k.value): k for k in row.keys}
     for key, obj in have.items():
         if key not in wanted:
@@ -49,10 +78,18 @@ def apply(row: Record, marc: MarcRecord, ex: Extract | None = None) -> Extract:
 
 
 def index_rows(pairs: list[tuple[Record, Extract]]) -> None:
+    index_entries([entry(row.id, row.status, ex) for row, ex in pairs])
+
+
+def index_entries(entries: list[IndexEntry], fresh: bool = False) -> None:
+    """Write the full-text index and the authority headings and links of these records.
+
+    `fresh` says the records are new, so there is nothing of theirs to delete first.
+    """
     from .authorities import index_batch
 
-    backend().index_many([(row.id, texts_for(ex)) for row, ex in pairs])
-    index_batch(pairs)
+    backend().index_many([(e.record_id, e.texts) for e in entries], fresh=fresh)
+    index_batch(entries, fresh=fresh)
 
 
 def reindex(batch: int = 1000, progress=None) -> int:

@@ -45,7 +45,8 @@ class SearchBackend:
     def index(self, record_id: int, texts: dict[str, str]) -> None:
         raise NotImplementedError
 
-    def index_many(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+    def index_many(self, rows: list[tuple[int, dict[str, str]]], fresh: bool = False) -> None:
+        """Index many records; `fresh` promises none of them is indexed yet."""
         for record_id, texts in rows:
             self.index(record_id, texts)
 

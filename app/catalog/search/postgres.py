@@ -41,7 +41,7 @@ class PostgresBackend(SearchBackend):
     def index(self, record_id, texts):
         self.index_many([(record_id, texts)])
 
-    def index_many(self, rows):
+    def index_many(self, rows, fresh=False):
         if not rows:
             return
         cols = ", ".join(FTS_COLUMNS)

@@ -26,10 +26,11 @@ class SQLiteBackend(SearchBackend):
     def index(self, record_id, texts):
         self.index_many([(record_id, texts)])
 
-    def index_many(self, rows):
+    def index_many(self, rows, fresh=False):
         if not rows:
             return
-        db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), [{"id": r} for r, _ in rows])
+        if not fresh:
+            db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), [{"id": r} for r, _ in rows])
         db.session.execute(
             sa.text("INSERT INTO record_fts (rowid, " + ", ".join(FTS_COLUMNS) + ") VALUES (:id, "
                     + ", ".join(":" + c for c in FTS_COLUMNS) + ")"),
