@@ -130,6 +130,7 @@ def empty_tables() -> None:
         else:
             for t in tables:
                 conn.execute(t.delete())
+            conn.execute(sa.text("DELETE FROM record_fts"))  # the FTS5 table has no model
 
 
 class IsolatedClient(FlaskClient):

@@ -27,15 +27,14 @@ def index_batch(entries, fresh: bool = False) -> None:
     if auth:
         if not fresh:
             db.session.execute(sa.delete(Heading).where(Heading.authority_id.in_([e.record_id for e in auth])))
-        rows = [{"authority_id": e.record_id, "sort_key": key(text), "text": text[:500], "kind": kind}
-                for e in auth if e.status == "active" for kind, text in e.headings if text and key(text)]
+        rows = [{"authority_id": e.record_id, "sort_key": k, "text": text[:500], "kind": kind}
+                for e in auth if e.status == "active" for kind, text, k in e.headings]
         if rows:
             db.session.execute(sa.insert(Heading), rows)
     if bibs:
         if not fresh:
             db.session.execute(sa.delete(AuthorityLink).where(AuthorityLink.record_id.in_([e.record_id for e in bibs])))
-        wanted = {key(n) for e in bibs for n in e.names if n}
-        wanted.discard("")
+        wanted = {k for e in bibs for _, k in e.names}
         if not wanted:
             return
         found: dict[str, int] = {}
@@ -46,8 +45,8 @@ def index_batch(entries, fresh: bool = False) -> None:
                 found.setdefault(sort_key, authority_id)
         links = []
         for e in bibs:
-            for name in dict.fromkeys(n for n in e.names if n):
-                authority_id = found.get(key(name))
+            for name, k in e.names:
+                authority_id = found.get(k)
                 if authority_id:
                     links.append({"record_id": e.record_id, "authority_id": authority_id, "tag": "1XX",
                                   "heading": name[:500]})

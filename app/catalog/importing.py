@@ -2,26 +2,34 @@
 
 Each record gets a source key (its 003 + 001, or a hash of its content when it has no 001): a
 record seen before is skipped when unchanged and becomes a new version when changed, so loading the
-same file twice adds nothing. Records that cannot be read or cannot be catalogued go to the reject
-file with their position and reason; the rest of the file is still loaded.
+same file twice adds nothing. Records that cannot be read or catalogued go to the reject file with
+their position and reason; the rest of the file is still loaded.
+
+ISO 2709 files are decoded and prepared by worker processes (pymarc and the extraction are pure
+Python and CPU-bound) while this process writes the batches with bulk statements; other formats
+are prepared in this process. Memory stays flat: one batch per worker in flight.
 """
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app.core.types import utcnow
 from app.extensions import db
-from app.marc.io import read
+from app.marc.io import detect_format, read
+from app.marc.io.iso2709 import _BLANKS, iter_chunks
+from app.marc.io.messages import msg
+from app.marc.io.results import MarcReadError
 
 from . import services
-from .extract import extract
-from .indexing import apply, content_hash, index_rows, to_json
-from .models import Holding, Record, RecordVersion
-
-CATALOGUED_KINDS = ("bibliographic", "authority")
+from .indexing import from_json, index_entries
+from .models import Holding, Record, RecordKey, RecordVersion
+from .prepare import Prepared, prepare, prepare_chunks
 
 
 @dataclass
@@ -40,66 +48,95 @@ class ImportStats:
         return self.read / self.seconds if self.seconds else 0.0
 
 
-def source_key(marc, ex) -> str:
-    f003 = marc.get("003")
-    org = f003.data.strip() if f003 is not None and f003.data else ""
-    if ex.control_number:
-        return f"{ex.classification.format}:{ex.classification.kind[:4]}:{org}:{ex.control_number}"[:200]
-    return f"sha256:{content_hash(to_json(marc))}"
-
-
-def _reason(marc, ex) -> str | None:
-    kind = ex.classification.kind
-    if kind not in CATALOGUED_KINDS:
-        return f"{kind} records are not loaded into the catalogue (leader/06 = {marc.leader[6]!r})"
-    if not ex.title:
-        return "no title (MARC 21 245 / UNIMARC 200) or heading" if kind == "bibliographic" else "no heading"
-    return None
-
-
-def _call_number(marc, fmt: str) -> str | None:
-    if fmt == "marc21":
-        for tag, codes in (("852", "hi"), ("090", "ab"), ("050", "ab")):
-            f = marc.get(tag)
-            if f is not None:
-                text = " ".join(sf.value for sf in f.subfields if sf.code in codes).strip()
-                if text:
-                    return text[:100]
-    else:
-        f = marc.get("905")
-        if f is not None:
-            text = "/".join(sf.value for sf in f.subfields if sf.code in "de").strip()
-            if text:
-                return text[:100]
-    return None
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))
 
 
 class Importer:
-    def __init__(self, library=None, batch_size: int = 500, reject_file=None, progress=None):
-        # Only the id is kept: each batch ends with the session emptied, to keep memory flat.
-        self.library_id = getattr(library, "id", None)
+    def __init__(self, library_id: int | None = None, batch_size: int = 500, reject_file=None, progress=None,
+                 workers: int | None = None):
+        # An id, not a Library: each batch ends with the session emptied, to keep memory flat.
+        self.library_id = library_id
         self.batch_size, self.reject_file, self.progress = batch_size, reject_file, progress
+        self.workers = default_workers() if workers is None else workers
         self.stats = ImportStats()
-        self._batch: list = []
 
+    # --- reading -------------------------------------------------------------------------------------
     def run(self, path, format: str | None = None, encoding: str | None = None) -> ImportStats:
         start = time.perf_counter()
-        last_offset = 0
-        for result in read(path, format=format, encoding=encoding):
-            self.stats.read += 1
-            if not result.ok:
-                self._reject(path, result.where("en"), f"{result.error.en} / {result.error.zh}")
-            else:
-                self._batch.append(result)
-                if len(self._batch) >= self.batch_size:
-                    self._flush(path)
-            if self.progress and result.offset is not None:
-                self.progress(result.offset - last_offset)
-                last_offset = result.offset
-        self._flush(path)
+        fmt = format or detect_format(path)
+        # Let the reader refuse what it cannot read at all (missing, empty, bad options) up front.
+        next(iter(read(path, format=fmt, encoding=encoding)), None)
+        if fmt == "iso2709" and self.workers > 1:
+            self._run_parallel(path, encoding)
+        else:
+            self._run_serial(path, fmt, encoding)
         self.stats.seconds += time.perf_counter() - start
         return self.stats
 
+    def _run_serial(self, path, fmt, encoding) -> None:
+        batch: list[Prepared] = []
+        last = 0
+        for result in read(path, format=fmt, encoding=encoding):
+            where = result.where("en")
+            if not result.ok:
+                batch.append(Prepared(where, reject=f"{result.error.en} / {result.error.zh}"))
+            else:
+                batch.append(prepare(result.record, where))
+            if len(batch) >= self.batch_size:
+                self._write(path, batch)
+                batch = []
+            if self.progress and result.offset is not None:
+                self.progress(result.offset - last)
+                last = result.offset
+        self._write(path, batch)
+
+    def _jobs(self, path, encoding):
+        """Raw records in batches, split at the record terminator as app.marc.io does."""
+        index, chunk_batch, last, runaway = 0, [], 0, False
+        with open(path, "rb") as fh:
+            for offset, chunk, kind in iter_chunks(fh):
+                if runaway:  # the rest of a runaway piece was reported with it
+                    runaway = kind == "runaway"
+                    continue
+                runaway = kind == "runaway"
+                body = chunk.lstrip(_BLANKS)
+                if not body.strip(_BLANKS):
+                    continue
+                index += 1
+                offset += len(chunk) - len(body)
+                if kind != "record":  # damaged ends are reported by the reader's own messages
+                    m = msg("eof_in_record" if kind == "tail" else "no_terminator",
+                            size=len(body) if kind == "tail" else 99999)
+                    self._reject(path, f"record {index}, byte {offset}", f"{m.en} / {m.zh}")
+                    continue
+                chunk_batch.append((index, offset, body))
+                if len(chunk_batch) >= self.batch_size:
+                    yield (encoding, chunk_batch), offset - last
+                    last, chunk_batch = offset, []
+        if chunk_batch:
+            yield (encoding, chunk_batch), 0
+
+    def _run_parallel(self, path, encoding) -> None:
+        ctx = multiprocessing.get_context("fork")
+        pending = []
+        with ctx.Pool(self.workers) as pool:
+            jobs = self._jobs(path, encoding)
+            # Keep a bounded number of batches in flight, in order, so memory does not grow.
+            for job, advance in jobs:
+                pending.append((pool.apply_async(prepare_chunks, (job,)), advance))
+                if len(pending) > self.workers * 2:
+                    self._collect(path, pending.pop(0))
+            while pending:
+                self._collect(path, pending.pop(0))
+
+    def _collect(self, path, item) -> None:
+        async_result, advance = item
+        self._write(path, async_result.get())
+        if self.progress and advance:
+            self.progress(advance)
+
+    # --- writing --------------------------------------------------------------------------------------
     def _reject(self, path, where: str, reason: str) -> None:
         self.stats.rejected += 1
         entry = {"file": str(path), "where": where, "reason": reason}
@@ -108,58 +145,74 @@ class Importer:
         if self.reject_file is not None:
             self.reject_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def _flush(self, path) -> None:
-        if not self._batch:
+    def _write(self, path, batch: list[Prepared]) -> None:
+        self.stats.read += len(batch)
+        good: dict[str, Prepared] = {}
+        for p in batch:
+            if p.reject:
+                self._reject(path, p.where, p.reject)
+            else:
+                good[p.source_key] = p  # the same record twice in one batch: the later one wins
+        if not good:
             return
-        prepared = []
-        for result in self._batch:
-            marc = result.record
-            try:
-                ex = extract(marc)
-            except Exception as exc:  # a record pymarc accepted but we cannot make sense of
-                self._reject(path, result.where("en"), f"cannot be classified: {exc}")
+        existing = dict(db.session.execute(
+            sa.select(Record.source_key, Record.id).where(Record.source_key.in_(list(good)))).all())
+        hashes = dict(db.session.execute(
+            sa.select(Record.id, Record.content_hash).where(Record.id.in_(list(existing.values())))).all())
+        fresh = [p for k, p in good.items() if k not in existing]
+        self.stats.added += len(fresh)
+        self.stats.updated += sum(1 for p in batch if not p.reject) - len(good)  # repeats within the batch
+        for key, p in good.items():
+            rid = existing.get(key)
+            if rid is None:
                 continue
-            why = _reason(marc, ex)
-            if why:
-                self._reject(path, result.where("en"), why)
-                continue
-            prepared.append((marc, ex, source_key(marc, ex)))
-        self._batch = []
-        keys = {k for _, _, k in prepared}
-        existing = {r.source_key: r for r in db.session.scalars(sa.select(Record).where(Record.source_key.in_(keys)))}
-        fresh: dict[str, list] = {}  # source key -> [row, extract] of records new in this batch
-        for marc, ex, key in prepared:
-            if key in fresh:  # the same record twice in one batch: the later one wins
-                apply(fresh[key][0], marc, ex)
-                fresh[key][1] = ex
-                self.stats.updated += 1
-                continue
-            row = existing.get(key)
-            if row is None:
-                row = Record(status="active", source_key=key, version=1)
-                apply(row, marc, ex)
-                db.session.add(row)
-                fresh[key] = [row, ex]
-                self.stats.added += 1
-            elif row.content_hash == content_hash(to_json(marc)):
+            if hashes.get(rid) == p.values["content_hash"]:
                 self.stats.unchanged += 1
-            elif services.replace(None, row, marc, action="import"):
-                self.stats.updated += 1
-            if self.library_id is not None:
-                self._holding(row, marc, ex)
-        db.session.flush()
-        db.session.add_all(RecordVersion(record_id=row.id, version=1, marc=row.marc, action="import", diff=[])
-                           for row, _ in fresh.values())
-        index_rows([(row, ex) for row, ex in fresh.values()])
+            else:
+                row = db.session.get(Record, rid)
+                if services.replace(None, row, from_json(p.values["marc"]), action="import"):
+                    self.stats.updated += 1
+        ids = self._insert(fresh)
+        if self.library_id is not None:
+            self._holdings([(existing.get(k) or ids[k], p) for k, p in good.items()])
         db.session.commit()
         db.session.expunge_all()
 
-    def _holding(self, row, marc, ex) -> None:
-        if ex.classification.kind != "bibliographic":
+    def _insert(self, fresh: list[Prepared]) -> dict[str, int]:
+        if not fresh:
+            return {}
+        now = utcnow()
+        rows = [dict(p.values, source_key=p.source_key, status="active", version=1, created_at=now, updated_at=now)
+                for p in fresh]
+        # Core statements on the tables: the ORM's bookkeeping costs more than the insert itself.
+        records = Record.__table__
+        result = db.session.execute(sa.insert(records).returning(records.c.id, records.c.source_key,
+                                                                 sort_by_parameter_order=True), rows)
+        ids = {key: rid for rid, key in result.all()}
+        db.session.execute(sa.insert(RecordVersion.__table__), [
+            {"record_id": ids[p.source_key], "version": 1, "marc": p.values["marc"], "action": "import", "diff": [],
+             "created_at": now} for p in fresh])
+        keys = [{"record_id": ids[p.source_key], "kind": k, "value": v} for p in fresh for k, v in p.keys]
+        if keys:
+            db.session.execute(sa.insert(RecordKey.__table__), keys)
+        entries = []
+        for p in fresh:
+            p.entry.record_id = ids[p.source_key]
+            entries.append(p.entry)
+        index_entries(entries, fresh=True)
+        return ids
+
+    def _holdings(self, pairs) -> None:
+        bib = [(rid, p) for rid, p in pairs if p.values["kind"] == "bibliographic"]
+        if not bib:
             return
-        call = _call_number(marc, ex.classification.format)
-        if row.id is not None and db.session.scalar(
-                sa.select(Holding.id).where(Holding.record_id == row.id, Holding.library_id == self.library_id)):
-            return
-        db.session.add(Holding(record=row, library_id=self.library_id, call_number=call, copies=1))
-        self.stats.holdings += 1
+        have = set(db.session.scalars(sa.select(Holding.record_id).where(
+            Holding.library_id == self.library_id, Holding.record_id.in_([rid for rid, _ in bib]))))
+        rows = [{"record_id": rid, "library_id": self.library_id, "call_number": p.call_number, "copies": 1,
+                 "created_at": utcnow()} for rid, p in bib if rid not in have]
+        if rows:
+            db.session.execute(sa.insert(Holding), rows)
+            self.stats.holdings += len(rows)
+
+
+__all__ = ["Importer", "ImportStats", "MarcReadError"]

@@ -51,15 +51,20 @@ class IndexEntry:
     kind: str
     status: str
     texts: dict
-    names: list
-    headings: list  # [(kind, text)]: the heading and its see / see-also forms (authority records)
+    names: list  # [(name, key)]: access-point names with their NACO keys
+    headings: list  # [(kind, text, key)]: the heading and its see / see-also forms (authority records)
 
 
 def entry(record_id, status: str, ex: Extract) -> IndexEntry:
+    """Computed where the record is prepared (a worker process, in a bulk import)."""
+    from .authorities import key
+
     headings = []
     if ex.classification.kind == "authority":
-        headings = [("heading", ex.title)] + [("see", t) for t in ex.see_from] + [("see_also", t) for t in ex.see_also]
-    return IndexEntry(record_id, ex.classification.kind, status, texts_for(ex), list(ex.names), headings)
+        forms = [("heading", ex.title)] + [("see", t) for t in ex.see_from] + [("see_also", t) for t in ex.see_also]
+        headings = [(kind, text, key(text)) for kind, text in forms if text and key(text)]
+    names = [(n, key(n)) for n in dict.fromkeys(ex.names) if n and key(n)]
+    return IndexEntry(record_id, ex.classification.kind, status, texts_for(ex), names, headings)
 
 
 def apply(row: Record, marc: MarcRecord, ex: Extract | None = None) -> Extract:
