@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 from pymarc import MARCReader  # noqa: E402
 
 from app.marc.io import read  # noqa: E402
+from app.marc.validate import validate  # noqa: E402
 
 SHARED = Path(os.environ.get("BIANMU_SHARED", REPO.parent / "shared"))
 DEFAULT_INPUTS = ("marc21/evergreen_jazz_1k.mrc", "marc21/marc4j_pride-and-prejudice-fixed.mrc")
@@ -48,9 +49,21 @@ def io_read(path: Path) -> int:
     return sum(1 for result in read(path) if result.ok)
 
 
+def io_read_validate(path: Path) -> int:
+    """read() and validate() every record, reading each finding's code as the importer would."""
+    count = 0
+    for result in read(path):
+        if result.ok:
+            findings = validate(result.record)
+            sum(1 for f in findings if f.severity == "error")
+            count += 1
+    return count
+
+
 PIPELINES: list[tuple[str, Callable[[Path], int]]] = [
     ("pymarc parse-only", pymarc_parse_only),
     ("app.marc.io.read", io_read),
+    ("read + validate", io_read_validate),
 ]
 
 
@@ -66,15 +79,17 @@ def build_default_input(directory: str) -> Path:
     return path
 
 
-def measure(fn: Callable[[Path], int], path: Path, repeat: int) -> tuple[int, float]:
-    """(records, median seconds) over `repeat` runs."""
-    times = []
-    count = 0
+def measure_all(path: Path, repeat: int) -> list[tuple[str, int, float]]:
+    """(name, records, median seconds) per pipeline. The pipelines take turns within each round,
+    so that a busy neighbour on a shared machine slows them all alike and the ratios stay fair."""
+    times: dict[str, list[float]] = {name: [] for name, _ in PIPELINES}
+    counts: dict[str, int] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        count = fn(path)
-        times.append(time.perf_counter() - start)
-    return count, statistics.median(times)
+        for name, fn in PIPELINES:
+            start = time.perf_counter()
+            counts[name] = fn(path)
+            times[name].append(time.perf_counter() - start)
+    return [(name, counts[name], statistics.median(times[name])) for name, _ in PIPELINES]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -88,10 +103,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or build_default_input(tmp)
         size = path.stat().st_size
-        print(f"input: {path} ({size / 1e6:.1f} MB), median of {args.repeat} runs")
+        print(f"input: {path} ({size / 1e6:.1f} MB), median of {args.repeat} interleaved rounds")
         baseline = None
-        for name, fn in PIPELINES:
-            count, seconds = measure(fn, path, args.repeat)
+        for name, count, seconds in measure_all(path, args.repeat):
             rate = count / seconds if seconds else float("inf")
             baseline = baseline or rate
             print(f"{name:28s} {count:8d} records {seconds:8.2f} s {rate:10.0f} records/s "
