@@ -55,6 +55,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TOKEN_MAX_AGE_HOURS": int(os.environ.get("TOKEN_MAX_AGE_HOURS", "48")),
         "APPLICATION_TOKEN_MAX_AGE_DAYS": int(os.environ.get("APPLICATION_TOKEN_MAX_AGE_DAYS", "30")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Records of a newly certified cataloguer reviewed before release, for scopes the centre
+        # has not set itself (catalogue → review → probation).
+        "PROBATION_RECORDS": int(os.environ.get("PROBATION_RECORDS", "10")),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 25,
