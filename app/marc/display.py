@@ -12,21 +12,10 @@ __all__ = ["record_flavour", "brief", "detailed", "marc_view", "field_line"]
 
 
 def record_flavour(record: Record) -> str:
-    """'cnmarc' or 'marc21'. A title in 245 means MARC 21, in 200 (with no 245) UNIMARC/CNMARC;
-    failing both, CNMARC's 100 $a coded data (36 characters starting with a date) decides."""
-    has_200 = False
-    for f in record.get_fields("245", "200", "100", "008"):
-        if f.tag == "245":
-            return "marc21"
-        if f.tag == "008":
-            return "marc21"
-        if f.tag == "200" and not f.is_control_field():
-            has_200 = True
-        if f.tag == "100" and not f.is_control_field():
-            a = f.get("a") or ""
-            if len(a) >= 22 and a[:8].isdigit():
-                has_200 = True
-    return "cnmarc" if has_200 else "marc21"
+    """'cnmarc' (the whole UNIMARC family, displayed alike) or 'marc21', as classify decides."""
+    from .classify import detect_format
+
+    return "marc21" if detect_format(record) == "marc21" else "cnmarc"
 
 
 def field_line(field: Field, blank: str = "#") -> str:
