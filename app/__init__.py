@@ -48,16 +48,22 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .catalog.views.opac import bp as catalog_bp
+    from .catalog.editing.views import bp as cataloguing_bp
+    from .catalog.external.views import bp as external_bp
+    from .catalog.sru.views import bp as sru_bp
     from .core.views import bp as core_bp
     from .members.views import bp as members_bp
 
-    for bp in (core_bp, accounts_bp, members_bp, admin_bp):
+    for bp in (core_bp, accounts_bp, members_bp, admin_bp, sru_bp, cataloguing_bp, catalog_bp,
+               external_bp):
         app.register_blueprint(bp)
 
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import accounts_group
     from .catalog.cli import catalog_group
+    from .catalog.external import cli as _external_cli  # noqa: F401 - adds `catalog fetch`
     from .demo.cli import demo_group
     from .mail.cli import mail_group
     from .marc.cli import marc_group

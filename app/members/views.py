@@ -88,8 +88,10 @@ def library(library_id):
     require(VIEW_LIBRARY, current_user, lib)
     can_manage = MANAGE_LIBRARY_PEOPLE(current_user, lib)
     people = [(u, [describe(g) for g in u.active_grants]) for u in lib.users]
+    from app.catalog.downloads import yearly_count
+
     return render_template("members/library.html", lib=lib, people=people, can_manage=can_manage,
-                           person_form=PersonForm(), describe=describe)
+                           person_form=PersonForm(), describe=describe, downloads_this_year=yearly_count(lib))
 
 
 @bp.post("/<int:library_id>/people")

@@ -71,6 +71,39 @@ EXPECTED = {
     ("admin.revoke_grant", "POST"): only(CENTRE_POST),
     ("admin.user_action", "POST"): only(CENTRE_POST),
     ("admin.audit", "GET"): only(CENTRE),
+    ("sru.endpoint", "GET"): everyone(200),  # public SRU server: explain without parameters
+    ("sru.endpoint", "POST"): everyone(200),
+    # external catalogues: members and the centre search; cataloguers copy into their own drafts
+    ("external.search", "GET"): signed_in(200),
+    ("external.copy", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
+    # the public catalogue (OPAC) and copy cataloguing: downloads and holdings for member cataloguers
+    ("catalog.search", "GET"): everyone(200),
+    ("catalog.centre_search", "GET"): everyone(200),
+    ("catalog.record", "GET"): everyone(200),
+    ("catalog.centre_record", "GET"): everyone(200),
+    ("catalog.export", "GET"): everyone(200),
+    ("catalog.download_record", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
+    ("catalog.add_holding", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
+    ("catalog.basket_page", "GET"): everyone(200),
+    ("catalog.basket_add", "POST"): everyone(302),
+    ("catalog.basket_remove", "POST"): everyone(302),
+    ("catalog.basket_clear", "POST"): everyone(302),
+    ("catalog.basket_export", "GET"): everyone(302),  # the basket is empty: back to it
+    ("catalog.basket_download", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
+    # original cataloguing: cataloguers of member libraries; drafts are their owner's alone
+    ("cataloguing.drafts", "GET"): only({r: 200 for r in OWN_LIBRARY + ["other_library"]}),
+    ("cataloguing.new", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
+    ("cataloguing.edit_record", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
+    ("cataloguing.draft", "GET"): only({"cataloguer": 200, **{r: 404 for r in OWN_LIBRARY[1:] + ["other_library"]}}),
+    ("cataloguing.draft", "POST"): only({"cataloguer": 302, **{r: 404 for r in OWN_LIBRARY[1:] + ["other_library"]}}),
+    ("cataloguing.delete", "POST"): only({"cataloguer": 302, **{r: 404 for r in OWN_LIBRARY[1:] + ["other_library"]}}),
+    ("cataloguing.headings", "GET"): signed_in(200),
+    # the review queue: the quality-control group and the centre (the demo "expert" is consultation)
+    ("cataloguing.review_queue", "GET"): only(CENTRE),
+    ("cataloguing.review_item", "GET"): only(CENTRE),
+    ("cataloguing.review_item", "POST"): only(CENTRE),
+    ("cataloguing.probation", "GET"): only(CENTRE),
+    ("cataloguing.probation", "POST"): only(CENTRE),  # an empty form is shown again
 }
 
 
@@ -86,8 +119,22 @@ def _world():
         "other_library": gen_user("cataloguer", "library_admin", library=other),
     }
     target = gen_user("cataloguer", library=own)
-    args = {"library_id": own.id, "user_id": target.id, "grant_id": target.grants[0].id,
-            "token": "not-a-valid-token", "status": "submitted", "filename": "site.css",
+    from app.catalog import services
+    from app.catalog.workflow_models import Draft, ReviewItem
+    from app.extensions import db
+    from tests.catalog.records import cnmarc_book
+
+    record = services.create(None, cnmarc_book("矩阵测试记录"))
+    held = services.create(None, cnmarc_book("待审记录"), status="review")
+    draft = Draft(user_id=users["cataloguer"].id, library_id=own.id, text="=LDR  00000nam0 2200000   450 ")
+    db.session.add(draft)
+    db.session.flush()
+    item = ReviewItem(kind="probation", record_id=held.id, scope="chinese",
+                      submitted_by_id=users["certified"].id, library_id=own.id)
+    db.session.add(item)
+    db.session.commit()
+    args = {"record_id": record.id, "draft_id": draft.id, "item_id": item.id,"library_id": own.id, "user_id": target.id, "grant_id": target.grants[0].id,
+            "region_code": own.region.code, "token": "not-a-valid-token", "status": "submitted", "filename": "site.css",
             "action": "disable"}
     return users, args
 
