@@ -1,7 +1,8 @@
 """Authority control: headings of authority records, links from bibliographic headings, the
 heading browse, and widening a name search with see (4XX) and see-also (5XX) references.
 
-Headings are compared by their NACO normalisation, so "Smith, John," and "SMITH, JOHN" are one.
+Headings are compared by their NACO normalisation (without its first comma), so "Smith, John,"
+and "smith john" are one.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ MAX_KEY = 300
 
 
 def key(text: str) -> str:
-    return naco(text or "", keep_first_comma=True)[:MAX_KEY]
+    # NACO keeps the first comma of $a; people typing a name do not, so neither do we.
+    return naco(text or "", keep_first_comma=False)[:MAX_KEY]
 
 
 def index_batch(entries, fresh: bool = False) -> None:

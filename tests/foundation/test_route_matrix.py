@@ -91,6 +91,7 @@ EXPECTED = {
     ("catalog.basket_export", "GET"): everyone(302),  # the basket is empty: back to it
     ("catalog.basket_download", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
     # original cataloguing: cataloguers of member libraries; drafts are their owner's alone
+    ("catalog.headings", "GET"): everyone(200),
     ("cataloguing.drafts", "GET"): only({r: 200 for r in OWN_LIBRARY + ["other_library"]}),
     ("cataloguing.new", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
     ("cataloguing.edit_record", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
