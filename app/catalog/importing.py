@@ -48,6 +48,16 @@ class ImportStats:
         return self.read / self.seconds if self.seconds else 0.0
 
 
+ANALYZE_AFTER = 10_000
+
+
+def refresh_statistics() -> None:
+    """After a large load the query planner needs fresh statistics: without them SQLite walks the
+    whole records table through a low-selectivity index instead of starting from the matches."""
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+
+
 def default_workers() -> int:
     return max(1, min(4, (os.cpu_count() or 1)))
 
@@ -71,6 +81,8 @@ class Importer:
             self._run_parallel(path, encoding)
         else:
             self._run_serial(path, fmt, encoding)
+        if self.stats.added >= ANALYZE_AFTER:
+            refresh_statistics()
         self.stats.seconds += time.perf_counter() - start
         return self.stats
 

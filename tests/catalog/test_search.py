@@ -112,3 +112,18 @@ def test_editing_a_record_reindexes_it_and_keeps_a_version(shelf):
         {"tag": "200", "op": "changed", "old": first.diff[[d["tag"] for d in first.diff].index("200")]["new"],
          "new": latest.diff[0]["new"]}]
     assert "目录学概论" in latest.diff[0]["new"] and not services.replace(None, row, marc)
+
+
+def test_large_results_are_shown_newest_first_and_facets_sampled(shelf, monkeypatch):
+    import importlib
+
+    backend_module = importlib.import_module("app.catalog.search.backend")  # the package's backend() shadows it
+
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", 3)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    res = backend().search(Term("database", "chinese"), sort="relevance", per_page=10)
+    assert res.sort == "recent" and res.total == 4
+    assert res.ids == sorted(res.ids, reverse=True)
+    assert res.facets_sampled and sum(n for _, n in res.facets["database"]) == 2
+    small = backend().search(Term("title", "规则"), sort="relevance")
+    assert small.sort == "relevance" and not small.facets_sampled

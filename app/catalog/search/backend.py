@@ -18,6 +18,13 @@ from .query import TEXT_INDEXES, And, Not, Or, QueryError, Term, text_terms
 
 FACETS = ("database", "material", "year", "library", "region")
 SORTS = ("relevance", "date", "title")
+# Beyond this many hits no order is computed over all of them: ranking or sorting a hundred
+# thousand records for a one-character query costs more than it tells, so such a result is shown
+# newest-first (the primary key's order, which the database walks without sorting).
+SORT_LIMIT = 10_000
+# Facets are counted over the first hits in result order, as Evergreen counts them over its
+# "superpage": on a large result the counts describe its best part, and cost a bounded time.
+FACET_SAMPLE = 1_000
 FTS_COLUMNS = ("title", "author", "subject", "publisher", "everything")
 COLUMN_OF = {"keyword": "everything", "title": "title", "author": "author", "subject": "subject",
              "publisher": "publisher"}
@@ -30,6 +37,12 @@ class SearchResult:
     page: int
     per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    sort: str = "relevance"  # the order actually used: "recent" when the result was too large to sort
+    facets_sampled: bool = False  # the facets count the first FACET_SAMPLE hits only
+
+    @property
+    def facets_sample_size(self) -> int:
+        return FACET_SAMPLE
 
     @property
     def pages(self) -> int:
@@ -150,19 +163,28 @@ class SearchBackend:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Record).where(where))
         q = sa.select(Record.id).where(where)
         phrases = [p for t in text_terms(node) for p in query_terms(t.value)] if node is not None else []
-        ranked = self.ranked(phrases) if sort == "relevance" and phrases else None
-        if ranked is not None:
+        used = sort
+        if total > SORT_LIMIT:
+            used = "recent"
+            q = q.order_by(Record.id.desc())
+        elif sort == "relevance" and phrases and (ranked := self.ranked(phrases)) is not None:
             rank = ranked.subquery()
             q = q.outerjoin(rank, rank.c.record_id == Record.id).order_by(
                 sa.func.coalesce(rank.c.rank, 0).desc(), Record.id.desc())
         elif sort == "title":
             q = q.order_by(Record.title, Record.id)
         else:
+            used = "date"
             q = q.order_by(Record.year.desc().nulls_last(), Record.id.desc())
         ids = list(db.session.scalars(q.limit(per_page).offset((page - 1) * per_page)))
-        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page)
+        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page, sort=used)
         if facets and total:
-            result.facets = self.facets(where, facets)
+            if total > FACET_SAMPLE:
+                sample = list(db.session.scalars(q.limit(FACET_SAMPLE)))
+                result.facets = self.facets(Record.id.in_(sample), facets)
+                result.facets_sampled = True
+            else:
+                result.facets = self.facets(where, facets)
         return result
 
     def facets(self, where, wanted, limit: int = 15) -> dict:
