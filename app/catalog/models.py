@@ -21,6 +21,7 @@ class Record(db.Model):
     __table_args__ = (
         Index("ix_records_db_material", "database", "material"),
         Index("ix_records_status_year", "status", "year"),
+        # The migrations add expression indexes ix_records_scan_{title,author,publisher} for SRU scan.
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
