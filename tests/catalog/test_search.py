@@ -122,7 +122,9 @@ def test_large_results_are_shown_newest_first_and_facets_sampled(shelf, monkeypa
     monkeypatch.setattr(backend_module, "SORT_LIMIT", 3)
     monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
     res = backend().search(Term("database", "chinese"), sort="relevance", per_page=10)
-    assert res.sort == "recent" and res.total == 4
+    assert res.sort == "recent" and res.total == 4 and res.more  # counting stopped at SORT_LIMIT + 1
+    exact = backend().search(Term("database", "chinese"), per_page=10, exact_count=True)
+    assert exact.total == 4 and not exact.more
     assert res.ids == sorted(res.ids, reverse=True)
     assert res.facets_sampled and sum(n for _, n in res.facets["database"]) == 2
     small = backend().search(Term("title", "规则"), sort="relevance")

@@ -38,6 +38,13 @@ class SearchResult:
     per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     sort: str = "relevance"  # the order actually used: "recent" when the result was too large to sort
+
+    exact: bool = True
+
+    @property
+    def more(self) -> bool:
+        """Counting stopped: there are more than SORT_LIMIT hits and `total` is SORT_LIMIT + 1."""
+        return not self.exact and self.total > SORT_LIMIT
     facets_sampled: bool = False  # the facets count the first FACET_SAMPLE hits only
 
     @property
@@ -152,7 +159,9 @@ class SearchBackend:
 
     # --- running it ---------------------------------------------------------------------------------
     def search(self, node, page: int = 1, per_page: int = 20, sort: str = "relevance",
-               facets: tuple = FACETS, base_filter=None) -> SearchResult:
+               facets: tuple = FACETS, base_filter=None, exact_count: bool = False) -> SearchResult:
+        """`exact_count` counts every hit (SRU's numberOfRecords must be exact); otherwise counting
+        stops past SORT_LIMIT, which is what a person paging through results needs."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort order: {sort}")
         if per_page < 1 or per_page > 500 or page < 1:
@@ -160,7 +169,11 @@ class SearchBackend:
         where = self.condition(node) if node is not None else sa.true()
         if base_filter is not None:
             where = sa.and_(where, base_filter)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(Record).where(where))
+        # Counting is capped like the order: past SORT_LIMIT the page says "more than 10,000".
+        counted = sa.select(Record.id).where(where)
+        if not exact_count:
+            counted = counted.limit(SORT_LIMIT + 1)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
         q = sa.select(Record.id).where(where)
         phrases = [p for t in text_terms(node) for p in query_terms(t.value)] if node is not None else []
         used = sort
@@ -177,7 +190,7 @@ class SearchBackend:
             used = "date"
             q = q.order_by(Record.year.desc().nulls_last(), Record.id.desc())
         ids = list(db.session.scalars(q.limit(per_page).offset((page - 1) * per_page)))
-        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page, sort=used)
+        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page, sort=used, exact=exact_count)
         if facets and total:
             if total > FACET_SAMPLE:
                 sample = list(db.session.scalars(q.limit(FACET_SAMPLE)))

@@ -107,7 +107,7 @@ def _run(params: dict):
     try:
         if maximum == 0:
             # Only the count: no relevance ranking wanted.
-            total, ids = backend().search(node, 1, 1, sort="date", facets=(), base_filter=public_filter()).total, []
+            total, ids = backend().search(node, 1, 1, sort="date", facets=(), base_filter=public_filter(), exact_count=True).total, []
         else:
             total, ids = _page(node, offset, maximum)
     except QueryError as exc:
@@ -138,10 +138,10 @@ def _page(node, offset: int, size: int) -> tuple[int, list[int]]:
     engine, flt = backend(), public_filter()
     page = offset // size + 1
     skip = offset % size
-    first = engine.search(node, page, size, facets=(), base_filter=flt)
+    first = engine.search(node, page, size, facets=(), base_filter=flt, exact_count=True)
     ids = first.ids[skip:]
     if skip and len(first.ids) == size and first.total > page * size:
-        ids += engine.search(node, page + 1, size, facets=(), base_filter=flt).ids[: skip]
+        ids += engine.search(node, page + 1, size, facets=(), base_filter=flt, exact_count=True).ids[: skip]
     return first.total, ids
 
 
