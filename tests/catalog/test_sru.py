@@ -8,6 +8,7 @@ from pymarc import Field, Leader, Record, Subfield
 from app.catalog import services
 from app.catalog.search.cql import INDEX_MAP, parse
 from app.extensions import db
+from tests.catalog.shelf import standard_shelf
 from tests.catalog.records import cnmarc_book, marc21_book
 
 SRW = "http://www.loc.gov/zing/srw/"
@@ -68,20 +69,12 @@ def marc21_authority(name: str) -> Record:
 
 @pytest.fixture
 def shelf(ctx):
-    rows = {
-        "rules": services.create(None, cnmarc_book("中文文献编目规则", isbn="978-7-5013-4441-3", year=2005, clc="G254.3")),
-        "study": services.create(None, cnmarc_book("大学学习方法", author="李四著", isbn="7-04-012345-2", year=2012,
-                                                   clc="G642", subject="学习方法")),
-        "split": services.create(None, cnmarc_book("编写目录的艺术", year=1999, clc="G254")),
-        "econ": services.create(None, cnmarc_book("中国经济发展报告", author="国家统计局编", year=2020, clc="F124",
-                                                  subject="经济发展", publisher="中国统计出版社")),
-        "rda": services.create(None, marc21_book("RDA and cataloging practice", isbn="0-8389-1234-6", year=2015)),
-        "eco": services.create(None, marc21_book("L'économie du Monde", author="Dupont, Jean,", year=2001,
-                                                 subject="Economics.", lcc="HB171", lang="fre")),
+    rows = standard_shelf()
+    rows.update({
         # Not public: held for review, and an authority record.
         "hidden": services.create(None, cnmarc_book("编目待审记录", year=2021), status="review"),
         "authority": services.create(None, marc21_authority("Smith, John,")),
-    }
+    })
     db.session.commit()
     return rows
 
