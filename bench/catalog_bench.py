@@ -24,7 +24,8 @@ then one measured pass; p50/p95/max per query kind and overall; the time of each
 recorded too (count, page, each facet), so the report says where the time goes.
 
 Output: one JSON object per line on stdout (also appended to bench/out/catalog-<engine>.jsonl),
-a readable summary on stderr. Timings are never asserted anywhere.
+a readable summary on stderr; `catalog_bench.py report FILE…` turns such files into the Markdown
+tables of docs/benchmarks.md. Timings are never asserted anywhere.
 """
 from __future__ import annotations
 
@@ -628,7 +629,50 @@ def summary(engine: str, stage: str, imp: dict | None, yard: dict | None, search
         say(f"OPAC pages that failed (status: count): {pages['failed']}")
 
 
+KIND_LABELS = {
+    "zh_1char_keyword": "Chinese keyword, 1 character", "zh_2char_title": "Chinese title, 2 characters",
+    "zh_4char_title": "Chinese title/keyword, 4 characters", "en_title_word": "English title word",
+    "en_keyword_2words": "English keyword, 2 words", "en_truncation": "English truncation (`hist*`)",
+    "author_western": "Western author", "author_chinese": "Chinese author", "isbn10": "ISBN-10", "isbn13": "ISBN-13",
+    "clc_prefix": "CLC prefix (`TP3*`)", "year_range": "year range only", "boolean_and_filters": "boolean, filters",
+    "subject": "subject", "holdings_filter": "holding library / region", "ALL": "**all**",
+}
+
+
+def report(paths: list[str]) -> None:
+    """Markdown tables (import; search per kind) from the JSON lines of one or more runs."""
+    imports, searches = [], []
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            d = json.loads(line)
+            if d["event"] == "import":
+                imports.append(d)
+            elif d["event"] == "search_summary":
+                searches.append(d)
+    print("| engine, stage | records | records/s | pymarc parse-only (same run) | ratio | CPU ms/record (import "
+          "processes) | RSS main / all processes at 10 %, 50 %, 100 % of the file (MB) |")
+    print("|---|---|---|---|---|---|---|")
+    for d in imports:
+        prof = "; ".join(f"{p['main_mb']}/{p['tree_mb']}" for p in d["rss_profile"] if p["at"] != "end")
+        print(f"| {d['engine']}, {d['stage']} | {d['read']:,} | {d['rate']:,.0f} | {d['pymarc_rate']:,.0f} | "
+              f"{d['ratio_to_pymarc']:.2f} | {1000 * d['cpu_seconds_import_processes'] / d['read']:.2f} | {prof} |")
+    for d in searches:
+        print(f"\n{d['engine']}, stage {d['stage']} (ms; hits = median; unranked = over 10,000 hits, shown "
+              "newest first; sampled = facets over the first 1,000):\n")
+        print("| query kind | n | hits | p50 | p95 | max | p50 with facets | p95 with facets | max with facets |"
+              " unranked / sampled |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for kind, k in d["by_kind"].items():
+            print(f"| {KIND_LABELS.get(kind, kind)} | {k['n']} | {k['median_hits']:,} | {k['p50']} | {k['p95']} | "
+                  f"{k['max']} | {k['facets_p50']} | {k['facets_p95']} | {k['facets_max']} | "
+                  f"{k.get('unranked', '')} / {k.get('facets_sampled', '')} |")
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "report":  # catalog_bench.py report bench/out/run-*.jsonl
+        report(argv[1:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), required=True)
     parser.add_argument("--stage", choices=("100k", "1m"), required=True)
@@ -636,7 +680,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search-only", action="store_true", help="skip the import; search the database as it is")
     parser.add_argument("--pages", type=int, default=40, help="whole OPAC pages to time (0: none)")
     parser.add_argument("--analyze", action="store_true",
-                        help="run ANALYZE before searching (what-if: the application itself never runs it on SQLite)")
+                        help="run ANALYZE before searching (a database loaded by an importer that did not)")
     parser.add_argument("--file", type=Path, help="another input file (smoke tests)")
     parser.add_argument("--db-name", help="another database name (smoke tests; default union-bench / bianmu_bench)")
     args = parser.parse_args(argv)
