@@ -83,6 +83,13 @@ def _add_isbns(ex: Extract, values: list[str]) -> None:
             ex.keys.add(("isbn", key))
 
 
+def _add_issns(ex: Extract, values: list[str]) -> None:
+    for value in values:
+        key = _issn(value)
+        if key:
+            ex.keys.add(("issn", key))
+
+
 def extract(record: Record) -> Extract:
     c = classify(record)
     f001 = record.get("001")
@@ -126,10 +133,7 @@ def _marc21(record: Record, ex: Extract) -> None:
         if f.tag.startswith("5") and not f.control_field:
             ex.notes.append(_join(f, "a"))
     _add_isbns(ex, [v for f in _fields(record, "020") for v in _subs(f, "a")])
-    for f in _fields(record, "022"):
-        for v in _subs(f, "a"):
-            if _issn(v):
-                ex.keys.add(("issn", _issn(v)))
+    _add_issns(ex, [v for f in _fields(record, "022") for v in _subs(f, "a")])
     for f in _fields(record, "050", "090"):
         for v in _subs(f, "a")[:1]:
             ex.keys.add(("lcc", v.replace(" ", "").upper()))
@@ -177,10 +181,7 @@ def _unimarc(record: Record, ex: Extract) -> None:
         if f.tag.startswith("3") and not f.control_field:
             ex.notes.append(_join(f, "a"))
     _add_isbns(ex, [v for f in _fields(record, "010") for v in _subs(f, "a")])
-    for f in _fields(record, "011"):
-        for v in _subs(f, "a"):
-            if _issn(v):
-                ex.keys.add(("issn", _issn(v)))
+    _add_issns(ex, [v for f in _fields(record, "011") for v in _subs(f, "a")])
     for f in _fields(record, "690"):
         for v in _subs(f, "a"):
             ex.keys.add(("clc", v.replace(" ", "").upper()))
