@@ -41,8 +41,11 @@ def _import_models() -> None:
     from .accounts import models as _a  # noqa: F401
     from .catalog import models as _c  # noqa: F401
     from .catalog import workflow_models as _cw  # noqa: F401
+    from .certification import attempt_models as _xa  # noqa: F401
+    from .certification import models as _x  # noqa: F401
     from .mail import models as _m  # noqa: F401
     from .members import models as _l  # noqa: F401
+    from .questions import models as _q  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
