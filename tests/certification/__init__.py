@@ -1,0 +1,1 @@
+"""Certification exams: blueprints, drawing papers, item statistics, certificates (issue 5)."""
