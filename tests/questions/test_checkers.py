@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.questions import checkers
+from app.questions import checkers, marc_task
 from app.questions.bankfiles import load_bank
 from app.questions.checkers import CHECKERS, Checker, Outcome, checker_for, register
 
@@ -336,9 +336,9 @@ def test_grader_is_prepared_once_per_references(tasks):
     copy = json.loads(json.dumps(spec.key))  # equal texts, other objects
     assert checker.grader_for(copy, "cnmarc_book") is first
     assert checker.grader_for(tasks["cn-orig-04"].key, "cnmarc_book") is not first
-    before = checkers._grader.cache_info().hits
+    before = marc_task._grader.cache_info().hits
     task_score(spec, {"mrk": spec.key["references"][0]})
-    assert checkers._grader.cache_info().hits > before
+    assert marc_task._grader.cache_info().hits > before
 
 
 def test_task_validate(tasks):
