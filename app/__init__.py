@@ -58,10 +58,22 @@ def _register_blueprints(app: Flask) -> None:
     from .catalog.sru.views import bp as sru_bp
     from .core.views import bp as core_bp
     from .members.views import bp as members_bp
+    from .questions.views import bp as questions_bp
+    from .certification.practice_views import bp as practice_bp
 
     for bp in (core_bp, accounts_bp, members_bp, admin_bp, sru_bp, cataloguing_bp, catalog_bp,
-               external_bp):
+               external_bp, questions_bp, practice_bp):
         app.register_blueprint(bp)
+
+    from .certification.views import bp as exams_bp
+    from .certification.views import verify_bp
+
+    app.register_blueprint(exams_bp)
+    app.register_blueprint(verify_bp)
+
+    from .certification.admin_views import bp as exam_admin_bp
+
+    app.register_blueprint(exam_admin_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -71,6 +83,9 @@ def _register_cli(app: Flask) -> None:
     from .demo.cli import demo_group
     from .mail.cli import mail_group
     from .marc.cli import marc_group
+    from .questions.cli import questions_group
+    from .certification.cli import exams_group
 
-    for group in (accounts_group, catalog_group, demo_group, mail_group, marc_group):
+    for group in (accounts_group, catalog_group, demo_group, mail_group, marc_group, questions_group,
+                  exams_group):
         app.cli.add_command(group)

@@ -166,6 +166,15 @@ MANAGE_LIBRARY_PEOPLE = (CENTRE_ADMIN | (LIBRARY_ADMIN & OwnLibrary())).named("m
 VIEW_LIBRARY = (CENTRE_ADMIN | OwnLibrary()).named("view_library")
 ADMIN_AREA = (CENTRE_ADMIN | LIBRARY_ADMIN).named("admin_area")
 
+# Certification exams.
+MANAGE_EXAMS = CENTRE_ADMIN
+REVIEW_EXAM_WORK = (EXPERT | CENTRE_ADMIN).named("review_exam_work")
+SIT_EXAMS = CATALOGUER
+# Any cataloguer of an active member library; trainers and experts may try the questions too.
+PRACTISE = (CATALOGUER | MemberOfActiveLibrary() | TRAINER | EXPERT).named("practise")
+# Writing and reviewing questions for the bank (a reviewer is never the version's author).
+QUESTION_AUTHOR = (TRAINER | EXPERT).named("question_author")
+
 # Who may grant which role. A library administrator hands out the everyday roles of their own
 # library; certifications, the panels and the centre's own roles are the centre's decision.
 LIBRARY_GRANTABLE = frozenset({"cataloguer", "library_admin"})

@@ -103,6 +103,7 @@ class ScoreChange(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    item: Mapped[AttemptItem] = relationship()
     actor = relationship("User")
 
 

@@ -10,12 +10,14 @@ PARTS = [
     ("cataloguing.drafts", _l("Cataloguing"), p.CATALOGUER),
     ("cataloguing.review_queue", _l("Review"), p.QUALITY_CONTROL | p.CENTRE_ADMIN),
     ("exams.index", _l("Exams"), p.SIGNED_IN),
-    ("practice.index", _l("Practice"), p.SIGNED_IN),
+    ("practice.index", _l("Practice"), p.PRACTISE),
+    ("questions.index", _l("Question bank"), p.QUESTION_AUTHOR),
     ("forum.index", _l("Forum"), p.ANYONE),
     ("consult.index", _l("Consultation"), p.SIGNED_IN),
     ("bulletins.index", _l("Bulletins"), p.ANYONE),
     ("training.index", _l("Training"), p.ANYONE),
     ("members.my_library", _l("My library"), p.SIGNED_IN),
+    ("exam_admin.index", _l("Exam administration"), p.REVIEW_EXAM_WORK),
     ("admin.index", _l("Administration"), p.ADMIN_AREA),
 ]
 

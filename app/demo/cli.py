@@ -14,6 +14,7 @@ from app.members.models import (STATUS_ACTIVE, Agreement, AgreementAcceptance, C
                                 Region)
 
 from . import data
+from .exams import seed_exams
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -81,6 +82,15 @@ def seed() -> dict:
     return counts
 
 
+def _load_question_bank() -> int:
+    """The shipped question_bank/, as `questions import` loads it: unchanged items are left alone."""
+    from app.questions.bankfiles import BANK_DIR
+    from app.questions.services import import_file
+
+    result = import_file(None, str(BANK_DIR), "bank")
+    return len(result.added) + len(result.new_versions)
+
+
 @click.group("demo", help="Demonstration data.")
 def demo_group():
     pass
@@ -96,4 +106,6 @@ def seed_cmd(once):
         return
     counts = seed()
     click.echo("demo data: {regions} regions; {libraries} libraries and {users} users added".format(**counts))
+    click.echo(f"demo data: {_load_question_bank()} questions or new versions loaded from question_bank/")
+    click.echo("demo exams: {rounds} rounds and {registrations} registrations added".format(**seed_exams()))
     click.echo(f"demo logins use the password {data.DEMO_PASSWORD}")
