@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _import_models() -> None:
     # Every model module, so that relationships resolve and Alembic sees the whole schema.
     from .accounts import models as _a  # noqa: F401
+    from .bulletins import models as _bu  # noqa: F401
     from .catalog import models as _c  # noqa: F401
     from .catalog import workflow_models as _cw  # noqa: F401
     from .certification import attempt_models as _xa  # noqa: F401
@@ -46,6 +47,7 @@ def _import_models() -> None:
     from .mail import models as _m  # noqa: F401
     from .members import models as _l  # noqa: F401
     from .questions import models as _q  # noqa: F401
+    from .training import models as _t  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -75,6 +77,14 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(exam_admin_bp)
 
+    from .bulletins.views import bp as bulletins_bp
+
+    app.register_blueprint(bulletins_bp)
+
+    from .training.views import bp as training_bp
+
+    app.register_blueprint(training_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import accounts_group
@@ -89,3 +99,5 @@ def _register_cli(app: Flask) -> None:
     for group in (accounts_group, catalog_group, demo_group, mail_group, marc_group, questions_group,
                   exams_group):
         app.cli.add_command(group)
+
+

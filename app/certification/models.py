@@ -133,5 +133,7 @@ class TrainingCertificate(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(String(500))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The training session that issued it (app/training); None for certificates recorded by hand.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"), index=True)
 
     user = relationship("User", foreign_keys=[user_id])

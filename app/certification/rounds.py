@@ -99,8 +99,10 @@ def set_status(actor, r: ExamRound, status: str, reason: str | None = None, comm
 
 
 def valid_training_certificate(user) -> TrainingCertificate | None:
+    """The general training certificate that admits to the exam (a subject course does not)."""
     return db.session.scalars(select(TrainingCertificate).where(
-        TrainingCertificate.user_id == user.id, TrainingCertificate.revoked_at.is_(None))
+        TrainingCertificate.user_id == user.id, TrainingCertificate.kind == "general",
+        TrainingCertificate.revoked_at.is_(None))
         .order_by(TrainingCertificate.issued_on.desc())).first()
 
 

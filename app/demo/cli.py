@@ -108,4 +108,12 @@ def seed_cmd(once):
     click.echo("demo data: {regions} regions; {libraries} libraries and {users} users added".format(**counts))
     click.echo(f"demo data: {_load_question_bank()} questions or new versions loaded from question_bank/")
     click.echo("demo exams: {rounds} rounds and {registrations} registrations added".format(**seed_exams()))
+    from app.training.demo import seed_training
+
+    click.echo("demo training: {sessions} sessions and {certificates} certificates added".format(**seed_training()))
+    from app.bulletins.demo import seed_bulletins
+
+    click.echo("demo bulletins: {bulletins} issues added".format(**seed_bulletins()))
+
+
     click.echo(f"demo logins use the password {data.DEMO_PASSWORD}")
