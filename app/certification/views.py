@@ -93,6 +93,7 @@ def attempt(attempt_id):
     a = attempts.start_or_resume(current_user, a.registration, a.section)  # this browser takes over
     if a.status != "in_progress":
         return redirect(url_for("exams.done", attempt_id=a.id))
+    a = attempts.get_attempt(current_user, a.id, with_items=True)  # the takeover's commit expired it
     bp_ = papers.parsed(a.registration.round.blueprint)
     section = bp_.section(a.section)
     paper = attempts.candidate_paper(a)
@@ -127,21 +128,18 @@ def save(attempt_id):
 @login_required
 def save_all(attempt_id):
     """The paper posted as a plain form (no JavaScript): every answer saved in one go."""
-    a = attempts.get_attempt(current_user, attempt_id)
-    token = request.form.get("token", "")
+    then_submit = request.form.get("then") == "submit"
     try:
-        for item in list(a.items):
-            response = candidate.response_from_form(item, request.form)
-            if response is not None:
-                attempts.save(current_user, a.id, token, item.position, response, item.save_seq + 1)
+        attempts.save_many(current_user, attempt_id, request.form.get("token", ""),
+                           lambda item: candidate.response_from_form(item, request.form), then_submit)
     except attempts.SaveRefused as e:
         flash(e.message, "error")
-        return redirect(url_for("exams.done", attempt_id=a.id) if e.code in ("submitted", "late")
-                        else url_for("exams.attempt", attempt_id=a.id))
+        return redirect(url_for("exams.done", attempt_id=attempt_id) if e.code in ("submitted", "late")
+                        else url_for("exams.attempt", attempt_id=attempt_id))
+    if then_submit:
+        return redirect(url_for("exams.done", attempt_id=attempt_id))
     flash(_l("Your answers are saved."), "success")
-    if request.form.get("then") == "submit":
-        return submit(attempt_id)
-    return redirect(url_for("exams.attempt", attempt_id=a.id, q=request.form.get("q", type=int)))
+    return redirect(url_for("exams.attempt", attempt_id=attempt_id, q=request.form.get("q", type=int)))
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -182,7 +180,7 @@ def check(attempt_id):
 @bp.get("/attempts/<int:attempt_id>/done")
 @login_required
 def done(attempt_id):
-    a = attempts.get_attempt(current_user, attempt_id)
+    a = attempts.get_attempt(current_user, attempt_id, with_items=True)
     return render_template("certification/done.html", attempt=a,
                            answered=sum(1 for i in a.items if i.response not in (None, "", [], {})))
 

@@ -57,7 +57,7 @@ def test_an_exam_question_cannot_also_be_a_practice_question(client, ctx):
     _trainer(client)
     resp = client.post("/questions/new?type=single", data=dict(SINGLE, for_practice="y"))
     assert resp.status_code == 422
-    assert "practice shows its key" in resp.get_data(as_text=True)
+    assert "练习会显示答案" in resp.get_data(as_text=True)  # next to the box, in the page's language
     assert db.session.scalar(select(Question)) is None
 
 
