@@ -44,8 +44,15 @@ def _import_models() -> None:
     from .catalog import workflow_models as _cw  # noqa: F401
     from .certification import attempt_models as _xa  # noqa: F401
     from .certification import models as _x  # noqa: F401
+    from .consult import faq_models as _cf  # noqa: F401
+    from .consult import models as _cq  # noqa: F401
+    from .consult import roster_models as _cr  # noqa: F401
     from .mail import models as _m  # noqa: F401
     from .members import models as _l  # noqa: F401
+    from .forum import history_models as _fh  # noqa: F401
+    from .forum import models as _f  # noqa: F401
+    from .forum import tracking_models as _ft  # noqa: F401
+    from .notify import models as _nt  # noqa: F401
     from .questions import models as _q  # noqa: F401
     from .training import models as _t  # noqa: F401
 
@@ -85,6 +92,18 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(training_bp)
 
+    from .consult.views import bp as consult_bp
+
+    app.register_blueprint(consult_bp)
+
+    from .notify.views import bp as notify_bp
+
+    app.register_blueprint(notify_bp)
+
+    from .forum.views import bp as forum_bp
+
+    app.register_blueprint(forum_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import accounts_group
@@ -100,4 +119,6 @@ def _register_cli(app: Flask) -> None:
                   exams_group):
         app.cli.add_command(group)
 
+    from .consult.cli import consult_group
 
+    app.cli.add_command(consult_group)

@@ -28,6 +28,7 @@ def configure(app: Flask) -> None:
             "fmt_dt": lambda dt: format_datetime(dt, "yyyy-MM-dd HH:mm") if dt else "",
             "fmt_date": lambda d: format_date(d, "yyyy-MM-dd") if d else "",
             "localized": _localized,
+            "unread_notifications": _unread_notifications,
         }
 
     @app.after_request
@@ -62,6 +63,13 @@ def configure(app: Flask) -> None:
     def _domain(e):  # a rule broken outside a form: say so and go back
         flash(e.message, "error")
         return redirect(request.referrer or url_for("core.home"))
+
+
+def _unread_notifications() -> int:
+    """Called by the page header only for signed-in users; one COUNT on an indexed column."""
+    from app.notify.services import unread_count
+
+    return unread_count(current_user)
 
 
 def _localized(obj, field: str) -> str:

@@ -114,6 +114,11 @@ def seed_cmd(once):
     from app.bulletins.demo import seed_bulletins
 
     click.echo("demo bulletins: {bulletins} issues added".format(**seed_bulletins()))
+    from app.consult.demo import seed_consult
 
+    click.echo("demo consultation desk: {roster} roster cells, {questions} questions, {faq} FAQ entries added"
+               .format(**seed_consult()))
+    from app.forum.demo import seed_forum
 
+    click.echo("demo forum: {boards} boards and {topics} topics added".format(**seed_forum()))
     click.echo(f"demo logins use the password {data.DEMO_PASSWORD}")
