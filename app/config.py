@@ -61,6 +61,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 25,
+        # Community and exams: limits counted in the database, so every worker process agrees.
+        "EXAM_APPEAL_DAYS": int(os.environ.get("EXAM_APPEAL_DAYS", "14")),
+        "FORUM_POSTS_PER_MINUTE": int(os.environ.get("FORUM_POSTS_PER_MINUTE", "5")),
+        "CONSULT_MESSAGES_PER_MINUTE": int(os.environ.get("CONSULT_MESSAGES_PER_MINUTE", "5")),
+        "CONSULT_ESCALATE_WORKING_DAYS": int(os.environ.get("CONSULT_ESCALATE_WORKING_DAYS", "2")),
     }
     cfg.update(overrides)
     uri = cfg["SQLALCHEMY_DATABASE_URI"]

@@ -5,7 +5,6 @@ audit entry. `commit=False` leaves the transaction to the caller.
 """
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 from flask import current_app
@@ -28,8 +27,7 @@ BODY_MAX = 20000
 
 
 def posts_per_minute() -> int:
-    value = current_app.config.get("FORUM_POSTS_PER_MINUTE") or os.environ.get("FORUM_POSTS_PER_MINUTE")
-    return int(value) if value else 5
+    return int(current_app.config.get("FORUM_POSTS_PER_MINUTE", 5))
 
 
 def _check_rate(user) -> None:
