@@ -32,7 +32,7 @@ def test_admin_opens_an_application_in_chinese_then_english(page, live):
     # the language switch (JavaScript submits on change)
     page.select_option("#lang", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("link", name="Administration")).to_be_visible()
+    expect(page.get_by_role("link", name="Administration", exact=True)).to_be_visible()
 
 
 def test_wrong_password_is_shown_beside_the_form(page, live):
