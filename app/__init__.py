@@ -39,6 +39,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _import_models() -> None:
     # Every model module, so that relationships resolve and Alembic sees the whole schema.
     from .accounts import models as _a  # noqa: F401
+    from .billing import models as _bi  # noqa: F401
+    from .billing import batch_models as _bb  # noqa: F401
     from .bulletins import models as _bu  # noqa: F401
     from .catalog import models as _c  # noqa: F401
     from .catalog import workflow_models as _cw  # noqa: F401
@@ -54,6 +56,7 @@ def _import_models() -> None:
     from .forum import tracking_models as _ft  # noqa: F401
     from .notify import models as _nt  # noqa: F401
     from .questions import models as _q  # noqa: F401
+    from .stats import models as _st  # noqa: F401  (indexes the statistics read)
     from .training import models as _t  # noqa: F401
 
 
@@ -104,6 +107,16 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(forum_bp)
 
+    from .billing.views import bp as billing_bp
+
+    app.register_blueprint(billing_bp)
+
+    from .billing.batch_views import bp as batch_bp
+    from .stats.views import bp as stats_bp
+
+    app.register_blueprint(batch_bp)
+    app.register_blueprint(stats_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import accounts_group
@@ -122,3 +135,8 @@ def _register_cli(app: Flask) -> None:
     from .consult.cli import consult_group
 
     app.cli.add_command(consult_group)
+
+    from .billing import batch_cli as _batch_cli  # noqa: F401 - adds `billing batch-work`
+    from .billing.cli import billing_group
+
+    app.cli.add_command(billing_group)

@@ -61,6 +61,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 25,
+        # No request body larger than this is read at all (413); each form has its own, smaller limit.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         # Community and exams: limits counted in the database, so every worker process agrees.
         "EXAM_APPEAL_DAYS": int(os.environ.get("EXAM_APPEAL_DAYS", "14")),
         "FORUM_POSTS_PER_MINUTE": int(os.environ.get("FORUM_POSTS_PER_MINUTE", "5")),

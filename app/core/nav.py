@@ -17,7 +17,9 @@ PARTS = [
     ("bulletins.index", _l("Bulletins"), p.ANYONE),
     ("training.index", _l("Training"), p.ANYONE),
     ("members.my_library", _l("My library"), p.SIGNED_IN),
+    ("billing.my_quota", _l("Quota and fees"), p.CATALOGUER | p.LIBRARY_ADMIN | p.CENTRE_ADMIN),
     ("exam_admin.index", _l("Exam administration"), p.REVIEW_EXAM_WORK),
+    ("stats.index", _l("Statistics"), p.ANYONE),
     ("admin.index", _l("Administration"), p.ADMIN_AREA),
 ]
 

@@ -50,6 +50,7 @@ def configure(app: Flask) -> None:
     app.register_error_handler(403, lambda e: _page(403, _l("Not permitted"), _l("You do not have permission to see this page.")))
     app.register_error_handler(404, lambda e: _page(404, _l("Page not found"), _l("The page or record you asked for does not exist.")))
     app.register_error_handler(405, lambda e: _page(405, _l("Not allowed"), _l("This action cannot be done that way.")))
+    app.register_error_handler(413, lambda e: _page(413, _l("File too large"), _l("The file you sent is larger than the portal accepts.")))
     app.register_error_handler(429, lambda e: _page(429, _l("Too many requests"), _l("Please wait a moment and try again.")))
     app.register_error_handler(500, lambda e: _page(500, _l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")))
     app.register_error_handler(PermissionDenied, lambda e: _page(403, _l("Not permitted"), e.message))

@@ -121,4 +121,8 @@ def seed_cmd(once):
     from app.forum.demo import seed_forum
 
     click.echo("demo forum: {boards} boards and {topics} topics added".format(**seed_forum()))
+    from app.billing.demo import seed_billing
+
+    click.echo("demo billing: {schedules} fee schedules; {uploads} uploads and {charges} charges posted"
+               .format(**seed_billing()))
     click.echo(f"demo logins use the password {data.DEMO_PASSWORD}")

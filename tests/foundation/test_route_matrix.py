@@ -272,6 +272,32 @@ EXPECTED = {
     ("consult.delete_absence", "POST"): only({"centre_admin": 404}),
     ("consult.faq_index", "GET"): everyone(200),
     ("consult.faq_entry", "GET"): everyone(404),
+    # billing: schedules are the centre's; a library's quota is for its people, its statement for its admins.
+    ("billing.schedule_list", "GET"): only(CENTRE),
+    ("billing.new_schedule", "GET"): only(CENTRE),
+    ("billing.new_schedule", "POST"): only(CENTRE),  # an empty form is shown again
+    ("billing.my_quota", "GET"): signed_in(302),
+    ("billing.quota", "GET"): only({**{r: 200 for r in OWN_LIBRARY}, **CENTRE}),
+    ("billing.statement", "GET"): only({"library_admin": 200, "centre_admin": 200}),
+    ("billing.statement_csv", "GET"): only({"library_admin": 200, "centre_admin": 200}),
+    ("billing.statement_pdf", "GET"): only({"library_admin": 200, "centre_admin": 200}),
+    ("billing.summary", "GET"): only(CENTRE),
+    ("billing.summary_csv", "GET"): only(CENTRE),
+    ("billing.ledger_page", "GET"): only({"library_admin": 200, "centre_admin": 200}),
+    ("billing.correct", "GET"): only({"centre_admin": 404}),
+    ("billing.correct", "POST"): only({"centre_admin": 404}),
+    # batch copy by ISBN list: cataloguers and library administrators of active member libraries;
+    # job_id names no row (404), a centre administrator is refused before the lookup
+    ("batch.index", "GET"): only({r: 200 for r in OWN_LIBRARY + ["other_library"]}),
+    ("batch.index", "POST"): only({r: 200 for r in OWN_LIBRARY + ["other_library"]}),  # shown again
+    ("batch.job", "GET"): only({r: 404 for r in OWN_LIBRARY + ["other_library"]}),
+    ("batch.job_status", "GET"): only({r: 404 for r in OWN_LIBRARY + ["other_library"]}),
+    ("batch.result", "GET"): only({r: 404 for r in OWN_LIBRARY + ["other_library"]}),
+    ("batch.report", "GET"): only({r: 404 for r in OWN_LIBRARY + ["other_library"]}),
+    # usage statistics: the summary is public, the details are the centre's
+    ("stats.index", "GET"): everyone(200),
+    ("stats.details", "GET"): only(CENTRE),
+    ("stats.details_csv", "GET"): only(CENTRE),
 }
 
 
@@ -312,6 +338,8 @@ def _world():
     args.update(board_id=999999, topic_id=999999, post_id=999999, report_id=999999)
     args.update(attachment_id=999999, absence_id=999999, faq_id=999999)
     args.update(bulletin_id=999999, bulletin_year=2026, image_name="nosuch.png", section_id=999999, image_id=999999)
+    args.update(library_id=own.id, entry_id=999999)  # billing: the own library; no ledger entry
+    args.update(job_id=999999)  # batch ISBN jobs: no such job
     return users, args
 
 

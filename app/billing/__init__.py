@@ -1,0 +1,1 @@
+"""Membership accounting: fee schedules, the ledger of payments and charges, quotas, statements."""
