@@ -7,15 +7,11 @@ The font is named explicitly (Noto Sans CJK SC) so that Chinese never falls back
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from app.core.pdf import html_to_pdf, render_html
 
 from .rules import RULES, part_of
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "billing/statement_pdf.html"
-FONT_FAMILY = "Noto Sans CJK SC"
 
 
 def _labels(code: str) -> tuple[str, str]:
@@ -31,15 +27,8 @@ def _part(rule: str, part: str) -> tuple[str, str]:
 
 
 def render_statement_html(st, printed_on) -> str:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["money"] = lambda d: f"{d:.2f}"
-    env.filters["pct"] = lambda d: "-" if d is None else f"{d.normalize():f}"
-    return env.get_template(TEMPLATE).render(st=st, labels=_labels, part=_part, font_family=FONT_FAMILY,
-                                             printed_on=printed_on)
+    return render_html(TEMPLATE, st=st, labels=_labels, part=_part, printed_on=printed_on)
 
 
 def render_statement_pdf(st, printed_on) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is really made
-
-    return HTML(string=render_statement_html(st, printed_on), base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(render_statement_html(st, printed_on))

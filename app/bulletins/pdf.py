@@ -7,35 +7,24 @@ URL (http, file, data) is refused, so a Markdown link to another server fetches 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from app.core.markdown import render_markdown
+from app.core.pdf import html_to_pdf, render_html as render_template_html
 
 from . import images
 from .models import Bulletin
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "bulletins/pdf.html"
-FONT_FAMILY = "Noto Sans CJK SC"
 BULLETIN_NAME = "联机编目中心简报"
 KIND_ZH = {"news": "中心动态", "practice": "编目实践", "training": "培训信息", "statistics": "数据统计",
            "qa": "问答选登"}
-
-
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render_html(b: Bulletin) -> str:
     bodies = [render_markdown(images.rewrite(s.body, lambda n: images.internal_url(b.id, n)))
               for s in b.sections]
     date = f"{b.issue_date.year}年{b.issue_date.month}月{b.issue_date.day}日" if b.issue_date else "（未出版）"
-    return _environment().get_template(TEMPLATE).render(
-        b=b, sections=list(zip(b.sections, bodies)), kinds=KIND_ZH, name=BULLETIN_NAME,
-        font_family=FONT_FAMILY, date=date)
+    return render_template_html(TEMPLATE, b=b, sections=list(zip(b.sections, bodies)), kinds=KIND_ZH,
+                                name=BULLETIN_NAME, date=date)
 
 
 def fetcher(bulletin_id: int):
@@ -57,6 +46,4 @@ def fetcher(bulletin_id: int):
 
 
 def render_pdf(b: Bulletin) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is really made
-
-    return HTML(string=render_html(b), base_url=images.INTERNAL, url_fetcher=fetcher(b.id)).write_pdf()
+    return html_to_pdf(render_html(b), url_fetcher=fetcher(b.id), base_url=images.INTERNAL)

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from app.core.pdf import html_to_pdf, render_html
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE = "certification/certificate_pdf.html"
-FONT_FAMILY = "Noto Sans CJK SC"
 
 SCOPE_LABELS = {
     "chinese": ("中文图书", "Chinese books"),
@@ -27,8 +24,6 @@ SCOPE_LABELS = {
     "ancient": ("古籍", "Chinese rare and ancient books"),
 }
 LEVEL_LABELS = {3: ("三级编目员", "Level-3 cataloguer"), 2: ("二级编目员", "Level-2 cataloguer")}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -48,25 +43,14 @@ class CertificateData:
     library_name_en: str = ""
 
 
-def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_zh"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
-    env.filters["date_en"] = lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-    return env
-
-
 def render_certificate_html(cert: CertificateData) -> str:
     """The HTML the PDF is made from (a preview, and what the tests look at for escaping)."""
     scope = SCOPE_LABELS.get(cert.scope, (cert.scope, cert.scope))
     level = LEVEL_LABELS.get(cert.level, (f"{cert.level}级编目员", f"Level-{cert.level} cataloguer"))
-    return _environment().get_template(TEMPLATE).render(
-        cert=cert, scope_zh=scope[0], scope_en=scope[1], level_zh=level[0], level_en=level[1],
-        font_family=FONT_FAMILY)
+    return render_html(TEMPLATE, cert=cert, scope_zh=scope[0], scope_en=scope[1], level_zh=level[0],
+                       level_en=level[1])
 
 
 def render_certificate_pdf(cert: CertificateData) -> bytes:
     """A4 landscape, one page."""
-    from weasyprint import HTML  # heavy import, only when a PDF is really made
-
-    return HTML(string=render_certificate_html(cert), base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(render_certificate_html(cert))

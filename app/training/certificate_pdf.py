@@ -1,17 +1,13 @@
 """The printable training certificate (培训证书), bilingual, as a PDF made with WeasyPrint.
 
-Made as the exam certificate is (app/certification/certificate_pdf.py): a plain Jinja environment
-with autoescaping on, so a name or session title containing markup is printed as text, and the
-font named explicitly (Debian's fonts-noto-cjk) so that Chinese is never set in a Japanese face.
+Made like every printed document (app/core/pdf.py): autoescaped, Noto Sans CJK SC, nothing fetched.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-from app.certification.certificate_pdf import FONT_FAMILY, TEMPLATES
+from app.core.pdf import html_to_pdf, render_html
 
 TEMPLATE = "training/certificate_pdf.html"
 KIND_LABELS = {
@@ -23,8 +19,6 @@ KIND_LABELS = {
     "authority": ("规范控制培训", "Authority control training"),
     "other": ("专题培训", "Topical training"),
 }
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -44,23 +38,12 @@ class TrainingCertificateData:
     place: str = ""                # the city, or "在线 / online"
 
 
-def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["date_zh"] = lambda d: f"{d.year}年{d.month}月{d.day}日"
-    env.filters["date_en"] = lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-    return env
-
-
 def render_training_certificate_html(cert: TrainingCertificateData) -> str:
     kind = KIND_LABELS.get(cert.kind, (cert.kind, cert.kind))
-    return _environment().get_template(TEMPLATE).render(
-        cert=cert, kind_zh=kind[0], kind_en=kind[1], font_family=FONT_FAMILY,
-        one_day=cert.starts_on == cert.ends_on, eligible=cert.kind == "general")
+    return render_html(TEMPLATE, cert=cert, kind_zh=kind[0], kind_en=kind[1],
+                       one_day=cert.starts_on == cert.ends_on, eligible=cert.kind == "general")
 
 
 def render_training_certificate_pdf(cert: TrainingCertificateData) -> bytes:
     """A4 landscape, one page."""
-    from weasyprint import HTML  # heavy import, only when a PDF is really made
-
-    return HTML(string=render_training_certificate_html(cert), base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(render_training_certificate_html(cert))
