@@ -263,6 +263,7 @@ def candidate_paper(attempt: Attempt) -> list[dict]:
     for item in attempt.items:
         v = item.version
         out.append({"position": item.position, "type": v.question.type, "points": item.points,
+                    "question_id": v.question_id,
                     "content": papers.public_content(v), "response": item.response,
                     "seq": item.save_seq, "saved_at": item.saved_at})
     return out

@@ -10,6 +10,7 @@ from wtforms import SelectField
 
 from app.core.forms import options
 from app.core.markdown import render_markdown
+from app.questions import assets
 from app.permissions import QUESTION_AUTHOR
 from app.questions.checkers import MAX_MRK_CHARS
 from app.questions.forms import CATEGORY_LABELS, GROUP_LABELS, KIND_LABELS, TYPE_LABELS
@@ -43,7 +44,7 @@ def _cataloguers():
 @bp.context_processor
 def _helpers():
     return {"TYPE_LABELS": TYPE_LABELS, "CATEGORY_LABELS": CATEGORY_LABELS, "GROUP_LABELS": GROUP_LABELS,
-            "KIND_LABELS": KIND_LABELS, "markdown": render_markdown}
+            "KIND_LABELS": KIND_LABELS, "markdown": render_markdown, "question_markdown": assets.markdown}
 
 
 def _filters() -> dict:

@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from app.catalog.editor import parse
 from app.core.errors import DomainError, PermissionDenied
+from app.core import images
 from app.core.markdown import render_markdown
+from app.questions import assets
+from app.questions.models import Question
 from app.core.types import utcnow
 from app.extensions import db
 from app.permissions import MANAGE_EXAMS, SIT_EXAMS, require
@@ -24,7 +27,8 @@ bp = Blueprint("exams", __name__, url_prefix="/exams")
 
 @bp.context_processor
 def _helpers():
-    return {"render_markdown": render_markdown, "marc_template": candidate.marc_template}
+    return {"render_markdown": render_markdown, "marc_template": candidate.marc_template,
+            "question_markdown": assets.markdown}
 
 
 def _lang() -> str:
@@ -225,6 +229,17 @@ def certificate_pdf(cert_id):
                                                   _external=True))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="certificate-{cert.number}.pdf"'})
+
+
+@bp.get("/questions/<int:question_id>/images/<name>")
+@login_required
+def question_image(question_id, name):
+    """An image of a question, for its authors, candidates whose paper holds it, and practice."""
+    q = db.session.get(Question, question_id)
+    asset = assets.get(question_id, name) if q is not None else None
+    if asset is None or not assets.may_see(current_user, q):
+        abort(404)
+    return Response(asset.data, headers=images.serve_headers(asset.mime))
 
 
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")

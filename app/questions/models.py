@@ -44,6 +44,7 @@ class Question(db.Model):
 
     versions: Mapped[list[QuestionVersion]] = relationship(
         back_populates="question", order_by="QuestionVersion.number")
+    assets: Mapped[list[QuestionAsset]] = relationship(order_by="QuestionAsset.name")
     created_by = relationship("User")
 
     @property

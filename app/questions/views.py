@@ -8,12 +8,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.core import images
 from app.core.errors import DomainError
 from app.core.forms import options, show_error
 from app.core.markdown import render_markdown
 from app.permissions import QUESTION_AUTHOR, require
 
-from . import services
+from . import assets, services
 from .forms import (CATEGORY_LABELS, FORMS, GROUP_LABELS, KIND_LABELS, STATUS_LABELS, TYPE_LABELS, ExportForm,
                     FilterForm, ImportForm, ReasonForm, ReviewForm, place_problems)
 from .models import TYPES
@@ -31,7 +32,8 @@ def _authors_only():
 @bp.context_processor
 def _labels():
     return {"TYPE_LABELS": TYPE_LABELS, "CATEGORY_LABELS": CATEGORY_LABELS, "GROUP_LABELS": GROUP_LABELS,
-            "STATUS_LABELS": STATUS_LABELS, "KIND_LABELS": KIND_LABELS, "markdown": render_markdown}
+            "STATUS_LABELS": STATUS_LABELS, "KIND_LABELS": KIND_LABELS, "markdown": render_markdown,
+            "question_markdown": assets.markdown}
 
 
 @bp.get("/")
@@ -101,6 +103,19 @@ def _lines(v) -> list[str]:
 def _diff(older, newer) -> list[str]:
     return list(difflib.unified_diff(_lines(older), _lines(newer), f"v{older.number}", f"v{newer.number}",
                                      lineterm="", n=1))
+
+
+@bp.post("/<int:question_id>/images")
+def add_image(question_id):
+    q = services.get_question(question_id)
+    upload = request.files.get("file")
+    data = upload.stream.read(images.MAX_BYTES + 1) if upload else b""
+    try:
+        asset = assets.add(current_user, q, data, upload.filename if upload else None, request.form.get("name"))
+        flash(_l("Image %(name)s added: refer to it as image:%(name)s.", name=asset.name), "success")
+    except DomainError as e:
+        flash(e.message, "error")
+    return redirect(url_for("questions.question", question_id=q.id) + "#images")
 
 
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])

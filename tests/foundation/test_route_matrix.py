@@ -162,6 +162,8 @@ EXPECTED = {
     ("exams.result", "GET"): signed_in(404),
     ("exams.appeal", "POST"): signed_in(404),
     ("exams.certificate_pdf", "GET"): signed_in(404),
+    ("exams.question_image", "GET"): signed_in(404),
+    ("questions.add_image", "POST"): only({"expert": 404, "trainer": 404}),
     ("verify.lookup", "GET"): everyone(200),
     ("verify.page", "GET"): everyone(404),
     # training: the list is public; registering needs a cataloguer of an active member library;
@@ -332,7 +334,7 @@ def _world():
             "action": "disable",
             "round_id": 999999, "registration_id": 999999, "review_id": 999999, "certificate_id": 999999}
     args.update(reg_id=999999, section="A", attempt_id=999999, cert_id=999999, code="NOSUCHCODE",
-                question_id=999999, version_id=999999)
+                question_id=999999, version_id=999999, name="x.png")
     args.update(session_id=999999)
     args.update(notification_id=999999)
     args.update(board_id=999999, topic_id=999999, post_id=999999, report_id=999999)
