@@ -6,6 +6,8 @@
     .venv/bin/python bench/catalog_bench.py --engine postgresql --stage 100k
     .venv/bin/python bench/catalog_bench.py --engine postgresql --stage 1m
     .venv/bin/python bench/catalog_bench.py --engine sqlite --stage 1m --search-only   # search again
+    .venv/bin/python bench/catalog_bench.py --engine sqlite --stage 1m --search-only --before e516515 --repeat 3
+                                         # before and after: the search code of a commit, taking turns
 
 Stage 100k drops and recreates the benchmark database (SQLite: bench/data/union-bench.db;
 PostgreSQL: database bianmu_bench on 127.0.0.1:5432, user postgres), migrates it with
@@ -22,6 +24,11 @@ form's parser (catalog.views.queryform.parse) and backend().search(node, per_pag
 base_filter=the OPAC's PUBLIC filter), with the OPAC's facets and without facets. One warm-up pass,
 then one measured pass; p50/p95/max per query kind and overall; the time of each SQL statement is
 recorded too (count, page, each facet), so the report says where the time goes.
+
+With --before REF the search package as it was at git REF is loaded beside the current one and both
+answer every query, taking turns (which goes first alternates), so that a comparison is measured in
+one process, against the same database, under the same load; the answers (total, page, facets) are
+compared too. --repeat N: each query's time is the median of N measured runs. --no-search: import only.
 
 Output: one JSON object per line on stdout (also appended to bench/out/catalog-<engine>.jsonl),
 a readable summary on stderr; `catalog_bench.py report FILE…` turns such files into the Markdown
@@ -463,6 +470,10 @@ def label(sql: str) -> str:
                          ("material", "records.material,"), ("year", "records.year,")):
         if "group by" in s and s.startswith(f"select {marker.rstrip(',')}"):
             return "facet_" + name
+    if s.startswith("select records.id, records.year"):
+        return "hits"  # the condition evaluated once: count, order, page and facet sample come from it
+    if "bm25(" in s or "ts_rank(" in s:
+        return "rank"
     if s.startswith("select records.id"):
         return "page"
     return "other"
@@ -478,8 +489,48 @@ def pct(values: list[float], p: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def run_searches(queries: list[dict], engine_name: str, stage: str) -> dict:
-    from app.catalog.search import FACETS, backend
+def load_before(ref: str):
+    """The search package (app/catalog/search) as it was at git `ref`, importable beside the current one
+    as `search_before`, so that before and after run in one process against the same database."""
+    import importlib.util
+    import tempfile
+
+    if Path(ref).is_dir():  # a copy of the package made beforehand (e.g. outside a git checkout)
+        package = Path(ref)
+    else:
+        where = Path(tempfile.mkdtemp(prefix="search-before-"))
+        archive = subprocess.run(["git", "archive", ref, "app/catalog/search"], cwd=REPO, capture_output=True,
+                                 check=True)
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+        package = where / "app" / "catalog" / "search"
+    spec = importlib.util.spec_from_file_location("search_before", package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_before"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _same_facet(a: list, b: list) -> bool:
+    """The same counts, and the same values above the last count (which of several values with the
+    last count made the cut is the database's choice)."""
+    if [n for _, n in a] != [n for _, n in b]:
+        return False
+    last = a[-1][1] if a else 0
+    return sorted(x for x in a if x[1] > last) == sorted(x for x in b if x[1] > last)
+
+
+def _same(a, b) -> dict:
+    return {"total": a.total == b.total, "ids": a.ids == b.ids, "sort": a.sort == b.sort,
+            "facets": a.facets.keys() == b.facets.keys() and all(_same_facet(a.facets[k], b.facets[k])
+                                                                  for k in a.facets)}
+
+
+def run_searches(queries: list[dict], engine_name: str, stage: str, before=None, repeat: int = 1) -> dict:
+    """`before`: another search package (load_before) run on every query too, taking turns with the
+    current one (which goes first alternates), and its answers compared with the current ones."""
+    from app.catalog import search as current
+    from app.catalog.search import FACETS
     from app.catalog.views import queryform
     from app.catalog.views.opac import PUBLIC
     from app.extensions import db
@@ -492,27 +543,59 @@ def run_searches(queries: list[dict], engine_name: str, stage: str) -> dict:
             raise SystemExit(f"query refused by the form: {q['args']} {p.errors}")
         parsed.append((q, p))
 
-    def one(p, facets):
+    def as_of(package, node):
+        """The query in the package's own classes (the backends test isinstance)."""
+        if node is None or package is current:
+            return node
+        if isinstance(node, current.Term):
+            return package.Term(node.index, node.value, node.relation)
+        if isinstance(node, current.Not):
+            return package.Not(as_of(package, node.item))
+        return getattr(package, type(node).__name__)(tuple(as_of(package, n) for n in node.items))
+
+    def one(p, facets, package=current):
         db.session.rollback()  # each search is its own request: a fresh transaction
+        node = as_of(package, p.node)
         start = time.perf_counter()
-        result = backend().search(p.node, page=1, per_page=p.per_page, sort=p.sort, facets=facets, base_filter=PUBLIC)
+        result = package.backend().search(node, page=1, per_page=p.per_page, sort=p.sort, facets=facets,
+                                          base_filter=PUBLIC)
         return (time.perf_counter() - start) * 1000, result
 
-    for _, p in parsed:  # warm-up pass
-        one(p, FACETS)
-        one(p, ())
-    rows = []
-    for q, p in parsed:
-        ms_plain, res = one(p, ())
+    def timed(p, package):
+        ms_plain, res = one(p, (), package)
         timer.current = []
-        ms_facets, res_f = one(p, FACETS)
+        ms_facets, res_f = one(p, FACETS, package)
         parts = {}
         for name, secs in timer.current:
             parts[name] = round(parts.get(name, 0) + secs * 1000, 2)
         timer.current = None
-        rows.append({"kind": q["kind"], "args": q["args"], "sort": p.sort, "sort_used": getattr(res, "sort", p.sort),
-                     "facets_sampled": getattr(res_f, "facets_sampled", False), "total": res.total,
-                     "ms": round(ms_plain, 2), "ms_facets": round(ms_facets, 2), "statements_ms": parts})
+        return ms_plain, res, ms_facets, res_f, parts
+
+    for _, p in parsed:  # warm-up pass
+        for package in (current, before) if before else (current,):
+            one(p, FACETS, package)
+            one(p, (), package)
+    rows = []
+    for i, (q, p) in enumerate(parsed):
+        runs, before_runs = [], []
+        for rep in range(repeat):  # several measured passes: the median of each query's times
+            if before is not None and (i + rep) % 2:
+                before_runs.append(timed(p, before))
+            runs.append(timed(p, current))
+            if before is not None and not (i + rep) % 2:
+                before_runs.append(timed(p, before))
+        ms_plain, ms_facets = statistics.median(r[0] for r in runs), statistics.median(r[2] for r in runs)
+        _, res, _, res_f, parts = runs[-1]
+        row = {"kind": q["kind"], "args": q["args"], "sort": p.sort, "sort_used": getattr(res, "sort", p.sort),
+               "facets_sampled": getattr(res_f, "facets_sampled", False), "total": res.total,
+               "ms": round(ms_plain, 2), "ms_facets": round(ms_facets, 2), "statements_ms": parts}
+        if before is not None:
+            b = before_runs[-1]
+            row.update({"before_ms": round(statistics.median(r[0] for r in before_runs), 2),
+                        "before_ms_facets": round(statistics.median(r[2] for r in before_runs), 2),
+                        "before_statements_ms": b[4],
+                        "same_as_before": {**_same(res, b[1]), "facets": _same(res_f, b[3])["facets"]}})
+        rows.append(row)
     db.session.rollback()
     kinds = {}
     for kind in dict.fromkeys(r["kind"] for r in rows) | {"ALL": None}:
@@ -525,13 +608,27 @@ def run_searches(queries: list[dict], engine_name: str, stage: str) -> dict:
                        "p50": round(pct(plain, 50), 1), "p95": round(pct(plain, 95), 1), "max": round(max(plain), 1),
                        "facets_p50": round(pct(withf, 50), 1), "facets_p95": round(pct(withf, 95), 1),
                        "facets_max": round(max(withf), 1)}
+        if before is not None:
+            bp, bf = [r["before_ms"] for r in sel], [r["before_ms_facets"] for r in sel]
+            kinds[kind].update({"before_p50": round(pct(bp, 50), 1), "before_p95": round(pct(bp, 95), 1),
+                                "before_facets_p50": round(pct(bf, 50), 1), "before_facets_p95": round(pct(bf, 95), 1),
+                                "same": {k: sum(1 for r in sel if r["same_as_before"][k])
+                                         for k in ("total", "ids", "sort", "facets")}})
     where = {}
-    for name in ("authority", "count", "page", "facet_sample", "facet_database", "facet_material", "facet_year",
-                 "facet_library", "facet_region", "other"):
+    names = ("authority", "hits", "count", "page", "rank", "facet_sample", "facet_database", "facet_material",
+             "facet_year", "facet_library", "facet_region", "other")
+    for name in names:
         vals = [r["statements_ms"].get(name, 0.0) for r in rows]
         where[name] = {"p50": round(pct(vals, 50), 1), "p95": round(pct(vals, 95), 1), "max": round(max(vals), 1),
                        "sum": round(sum(vals))}
-    return {"queries": rows, "by_kind": kinds, "statements": where}
+    out = {"queries": rows, "by_kind": kinds, "statements": where}
+    if before is not None:
+        out["statements_before"] = {}
+        for name in names:
+            vals = [r["before_statements_ms"].get(name, 0.0) for r in rows]
+            out["statements_before"][name] = {"p50": round(pct(vals, 50), 1), "p95": round(pct(vals, 95), 1),
+                                              "max": round(max(vals), 1), "sum": round(sum(vals))}
+    return out
 
 
 def opac_pages(queries: list[dict], n: int = 40) -> dict:
@@ -622,6 +719,15 @@ def summary(engine: str, stage: str, imp: dict | None, yard: dict | None, search
             f"  {k['unranked']}/{k['facets_sampled']}")
     say("where the time goes (ms per search, with facets): " + ", ".join(
         f"{n} p50 {v['p50']} / p95 {v['p95']}" for n, v in search["statements"].items() if v["sum"]))
+    if search.get("statements_before"):
+        say("before: " + ", ".join(f"{n} p50 {v['p50']} / p95 {v['p95']}"
+                                   for n, v in search["statements_before"].items() if v["sum"]))
+        say(f"{'query kind':22s} before p50/p95, with facets p50/p95 -> now; same total/ids/sort/facets")
+        for kind, k in search["by_kind"].items():
+            same = k["same"]
+            say(f"{kind:22s} {k['before_p50']:7.1f} {k['before_p95']:7.1f} {k['before_facets_p50']:7.1f} "
+                f"{k['before_facets_p95']:7.1f} -> {k['p50']:7.1f} {k['p95']:7.1f} {k['facets_p50']:7.1f} "
+                f"{k['facets_p95']:7.1f}   {same['total']}/{same['ids']}/{same['sort']}/{same['facets']} of {k['n']}")
     if pages and pages["n"]:
         say(f"whole OPAC page (test client, {pages['n']} queries): p50 {pages['p50']} ms, p95 {pages['p95']} ms, "
             f"max {pages['max']} ms")
@@ -657,6 +763,18 @@ def report(paths: list[str]) -> None:
         print(f"| {d['engine']}, {d['stage']} | {d['read']:,} | {d['rate']:,.0f} | {d['pymarc_rate']:,.0f} | "
               f"{d['ratio_to_pymarc']:.2f} | {1000 * d['cpu_seconds_import_processes'] / d['read']:.2f} | {prof} |")
     for d in searches:
+        if d.get("before"):
+            print(f"\n{d['engine']}, stage {d['stage']}, run {d['run']}: before (code at {d['before']}) and now, "
+                  "taking turns on every query (ms; same = queries with the same total / page / facets):\n")
+            print("| query kind | n | hits | p50 before | p95 before | p50 now | p95 now | p50 with facets before | "
+                  "p95 with facets before | p50 with facets now | p95 with facets now | same |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+            for kind, k in d["by_kind"].items():
+                same = f"{k['same']['total']} / {k['same']['ids']} / {k['same']['facets']}"
+                print(f"| {KIND_LABELS.get(kind, kind)} | {k['n']} | {k['median_hits']:,} | {k['before_p50']} | "
+                      f"{k['before_p95']} | {k['p50']} | {k['p95']} | {k['before_facets_p50']} | "
+                      f"{k['before_facets_p95']} | {k['facets_p50']} | {k['facets_p95']} | {same} |")
+            continue
         print(f"\n{d['engine']}, stage {d['stage']} (ms; hits = median; unranked = over 10,000 hits, shown "
               "newest first; sampled = facets over the first 1,000):\n")
         print("| query kind | n | hits | p50 | p95 | max | p50 with facets | p95 with facets | max with facets |"
@@ -679,6 +797,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="importer worker processes (default 2)")
     parser.add_argument("--search-only", action="store_true", help="skip the import; search the database as it is")
     parser.add_argument("--pages", type=int, default=40, help="whole OPAC pages to time (0: none)")
+    parser.add_argument("--no-search", action="store_true", help="import (and add holdings) only")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measured passes; each query's time is the median of its passes (default 1)")
+    parser.add_argument("--before", metavar="REF",
+                        help="also run app/catalog/search as it was at git REF (or a copy of it in a directory), "
+                             "taking turns with the current "
+                             "code on every query, and compare the answers")
     parser.add_argument("--analyze", action="store_true",
                         help="run ANALYZE before searching (a database loaded by an importer that did not)")
     parser.add_argument("--file", type=Path, help="another input file (smoke tests)")
@@ -731,12 +856,17 @@ def main(argv: list[str] | None = None) -> None:
             emit({**base, "event": "analyze", "seconds": round(time.perf_counter() - start, 1)})
         facts = db_facts(args.engine)
         emit({**base, "event": "database", **facts, "code_at_search": code_version()})
+        if args.no_search:
+            db.session.remove()
+            return
 
         queries = build_queries()
-        search = run_searches(queries, args.engine, args.stage)
+        before = load_before(args.before) if args.before else None
+        search = run_searches(queries, args.engine, args.stage, before, args.repeat)
         for row in search["queries"]:
             emit({**base, "event": "query", **row})
         emit({**base, "event": "search_summary", "by_kind": search["by_kind"], "statements": search["statements"],
+              "statements_before": search.get("statements_before"), "before": args.before, "repeat": args.repeat,
               "loadavg_1m_at_end": os.getloadavg()[0]})
         pages = opac_pages(queries, args.pages) if args.pages else None
         if pages:

@@ -21,6 +21,8 @@ class Record(db.Model):
     __table_args__ = (
         Index("ix_records_db_material", "database", "material"),
         Index("ix_records_status_year", "status", "year"),
+        # Every search filters on these: read for a record id without its row (the MARC is in it).
+        Index("ix_records_search", "id", "status", "kind", "year", "database", "material"),
         # The migrations add expression indexes ix_records_scan_{title,author,publisher} for SRU scan.
     )
 

@@ -1,20 +1,22 @@
 """One search interface; the engine decides how full text is matched (see sqlite.py, postgres.py).
 
 Everything that is not full text — keys, filters, years, holdings, facets, paging, order — is plain
-SQL shared by both engines.
+SQL shared by both engines. How a query becomes SQL is in compile.py; this module runs it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from app.catalog.models import Holding, Record, RecordKey
+from app.catalog.models import Holding, Record
 from app.catalog.tokens import query_terms, tokens
 from app.extensions import db
 from app.members.models import Library, Region
 
-from .query import TEXT_INDEXES, And, Not, Or, QueryError, Term, text_terms
+from .compile import Compiler
+from .query import QueryError, text_terms
 
 FACETS = ("database", "material", "year", "library", "region")
 SORTS = ("relevance", "date", "title")
@@ -26,8 +28,6 @@ SORT_LIMIT = 10_000
 # "superpage": on a large result the counts describe its best part, and cost a bounded time.
 FACET_SAMPLE = 1_000
 FTS_COLUMNS = ("title", "author", "subject", "publisher", "everything")
-COLUMN_OF = {"keyword": "everything", "title": "title", "author": "author", "subject": "subject",
-             "publisher": "publisher"}
 
 
 @dataclass
@@ -56,8 +56,8 @@ class SearchResult:
         return max(1, -(-self.total // self.per_page))
 
 
-class SearchBackend:
-    """Subclasses implement the full-text half: storing a record's text and matching phrases."""
+class SearchBackend(Compiler):
+    """Subclasses implement the full-text half: storing a record's text and matching text trees."""
 
     name = "base"
 
@@ -77,85 +77,32 @@ class SearchBackend:
         raise NotImplementedError
 
     # --- full text: engine specific ----------------------------------------------------------------
-    def match(self, column: str, phrases: list[list[str]], mode: str):
-        """A selectable of record ids whose `column` holds all (mode "all") or any of the phrases."""
+    def text_ids(self, tree):
+        """A selectable of the record ids matching a full-text tree (query.positive(tree) holds)."""
         raise NotImplementedError
 
-    def ranked(self, phrases: list[list[str]]):
-        """(record_id, rank) for relevance, larger rank = better; None if the engine cannot rank."""
+    def ranks(self, tree, phrases: list[list[str]], ids: list[int]) -> dict[int, float] | None:
+        """{record id: rank} for those of `ids` the query's text matches (larger = better); None if
+        the engine cannot rank."""
         return None
 
-    # --- compiling the query --------------------------------------------------------------------------
-    def condition(self, node):
-        if isinstance(node, And):
-            return sa.and_(*[self.condition(n) for n in node.items])
-        if isinstance(node, Or):
-            return sa.or_(*[self.condition(n) for n in node.items])
-        if isinstance(node, Not):
-            return sa.not_(self.condition(node.item))
-        if isinstance(node, Term):
-            return self._term(node)
-        raise QueryError(f"not a query: {node!r}")
+    def driven(self, text, conditions: list, *columns, lead: bool = True):
+        """SELECT columns of the records matching the full-text group `text` (None: no full text) and the
+        conditions; and the expression that orders them newest first. `lead`: the full text may drive."""
+        found = [Record.id.in_(self.text_ids(text))] if text is not None else []
+        return sa.select(*columns).where(*found, *conditions), Record.id
 
-    def _term(self, t: Term):
-        if t.index in TEXT_INDEXES:
-            column = COLUMN_OF[t.index]
-            if t.relation == "==":
-                phrases = [[tok for term in query_terms(t.value) for tok in term]]
-            else:
-                phrases = query_terms(t.value)
-            if not phrases or not phrases[0]:
-                raise QueryError("empty search term")
-            mode = "any" if t.relation == "any" else "all"
-            found = Record.id.in_(self.match(column, phrases, mode))
-            if t.index == "author":  # see and see-also references of the name widen the search
-                from app.catalog.authorities import variants
+    def newest_first(self, q, id_order):
+        """The hits of a large result (over SORT_LIMIT, so at least that many), newest first."""
+        return q.order_by(id_order.desc())
 
-                extra = [[tok for term in query_terms(v) for tok in term] for v in variants(t.value)]
-                extra = [p for p in extra if p]
-                if extra:
-                    found = sa.or_(found, Record.id.in_(self.match(column, extra, "any")))
-            return found
-        if t.index in ("isbn", "issn", "clc", "lcc", "ddc", "class"):
-            return Record.id.in_(self._keys(t))
-        if t.index == "year":
-            return _compare(Record.year, _int(t.value, "year"), t.relation)
-        if t.index == "id":
-            return _compare(Record.id, _int(t.value, "record id"), t.relation)
-        if t.index in ("database", "material", "level", "kind", "format"):
-            values = t.value.split() if t.relation == "any" else [t.value]
-            return getattr(Record, t.index).in_(values)
-        if t.index == "library":
-            return Record.id.in_(sa.select(Holding.record_id).join(Library).where(Library.code == t.value.upper()))
-        if t.index == "region":
-            return Record.id.in_(
-                sa.select(Holding.record_id).join(Library).join(Region, Region.id == Library.region_id)
-                .where(Region.code == t.value.upper()))
-        raise QueryError(f"unsupported index {t.index}")
+    def ranked(self, tree, phrases: list[list[str]]):
+        """A selectable of (record_id, rank) for ordering in SQL; None if the engine cannot rank."""
+        return None
 
-    def _keys(self, t: Term):
-        from app.marc.normalise import isbn_key
-
-        kinds = ("clc", "lcc") if t.index == "class" else (t.index,)
-        value = t.value.strip()
-        q = sa.select(RecordKey.record_id).where(RecordKey.kind.in_(kinds))
-        if t.index == "isbn":
-            key = isbn_key(value)
-            if not key:
-                raise QueryError("not a valid ISBN")
-            return q.where(RecordKey.value == key)
-        if t.index == "issn":
-            value = value.upper()
-            if len(value) == 8 and "-" not in value:
-                value = value[:4] + "-" + value[4:]
-            return q.where(RecordKey.value == value)
-        value = value.replace(" ", "").upper()
-        if value.endswith("*"):  # class numbers are searched by their beginning: TP31*
-            stem = value.rstrip("*")
-            if not stem:
-                raise QueryError("empty class number")
-            return q.where(RecordKey.value.like(_escape_like(stem) + "%", escape="\\"))
-        return q.where(RecordKey.value == value)
+    def ids_in(self, column, ids: list[int]):
+        """`column IN ids` for up to SORT_LIMIT ids (an engine may pass them as one parameter)."""
+        return column.in_(ids)
 
     # --- running it ---------------------------------------------------------------------------------
     def search(self, node, page: int = 1, per_page: int = 20, sort: str = "relevance",
@@ -166,21 +113,67 @@ class SearchBackend:
             raise QueryError(f"unknown sort order: {sort}")
         if per_page < 1 or per_page > 500 or page < 1:
             raise QueryError("page out of range")
-        where = self.condition(node) if node is not None else sa.true()
+        tree = self.lower(node) if node is not None else None
+        text, conditions = self.split(tree) if tree is not None else (None, [])
         if base_filter is not None:
-            where = sa.and_(where, base_filter)
-        # Counting is capped like the order: past SORT_LIMIT the page says "more than 10,000".
-        counted = sa.select(Record.id).where(where)
-        if not exact_count:
-            counted = counted.limit(SORT_LIMIT + 1)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
-        q = sa.select(Record.id).where(where)
+            conditions.append(base_filter)
         phrases = [p for t in text_terms(node) for p in query_terms(t.value)] if node is not None else []
+        # The full-text table leads (SQLite joins from it) unless another index-backed term (a key, a
+        # holding library) is beside it: then each is a list the database intersects, as before.
+        lead = tree is None or not self.anchored_besides_text(tree)
+        run = self._search_page if exact_count else self._search_once
+        return run(text, conditions, tree, phrases, page, per_page, sort, facets, exact_count, lead)
+
+    def _search_once(self, text, conditions, tree, phrases, page, per_page, sort, facets, exact,
+                     lead) -> SearchResult:
+        """The condition is evaluated once for the count, the order and the facets: its first
+        SORT_LIMIT + 1 hits, in whatever order the database finds them fastest. Up to SORT_LIMIT they
+        are all the hits, sorted here by date, or ranked or sorted by title for these ids only; past it
+        only the newest are wanted, for the page and the facet sample."""
+        q, id_order = self.driven(text, conditions, Record.id, Record.year, lead=lead)
+        hits = _rows(q.limit(SORT_LIMIT + 1))
+        total = len(hits)
+        ids = [h[0] for h in hits]
+        start = (page - 1) * per_page
         used = sort
         if total > SORT_LIMIT:
             used = "recent"
-            q = q.order_by(Record.id.desc())
-        elif sort == "relevance" and phrases and (ranked := self.ranked(phrases)) is not None:
+            newest = self.newest_first(self.driven(text, conditions, Record.id, lead=lead)[0], id_order)
+            wanted = FACET_SAMPLE if facets else 0
+            if start + per_page <= max(wanted, per_page):
+                ordered = list(db.session.scalars(newest.limit(max(wanted, per_page))))
+                page_ids = ordered[start:start + per_page]
+            else:  # a page beyond the facet sample
+                ordered = list(db.session.scalars(newest.limit(wanted))) if wanted else []
+                page_ids = list(db.session.scalars(newest.limit(per_page).offset(start)))
+        else:
+            if sort == "relevance" and phrases and (ranks := self.ranks(tree, phrases, ids)) is not None:
+                ordered = sorted(ids, key=lambda i: (-ranks.get(i, 0), -i))
+            elif sort == "title":
+                ordered = list(db.session.scalars(sa.select(Record.id).where(self.ids_in(Record.id, ids))
+                                                  .order_by(Record.title, Record.id))) if ids else []
+            else:
+                used = "date"
+                ordered = [h[0] for h in sorted(hits, key=lambda h: (h[1] is None, -(h[1] or 0), -h[0]))]
+            page_ids = ordered[start:start + per_page]
+        result = SearchResult(total=total, ids=page_ids, page=page, per_page=per_page, sort=used, exact=False)
+        if facets and total:
+            result.facets_sampled = total > FACET_SAMPLE
+            result.facets = self.facets_of(ordered[:FACET_SAMPLE], facets)
+        return result
+
+    def _search_page(self, text, conditions, tree, phrases, page, per_page, sort, facets, exact,
+                     lead) -> SearchResult:
+        """Every hit counted (SRU): the database counts and orders; nothing is fetched beyond the page
+        (and the facet sample, if facets are asked for)."""
+        q, id_order = self.driven(text, conditions, Record.id, lead=lead)
+        counted = q if exact else q.limit(SORT_LIMIT + 1)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
+        used = sort
+        if total > SORT_LIMIT:
+            used = "recent"
+            q = self.newest_first(q, id_order)
+        elif sort == "relevance" and phrases and (ranked := self.ranked(tree, phrases)) is not None:
             rank = ranked.subquery()
             q = q.outerjoin(rank, rank.c.record_id == Record.id).order_by(
                 sa.func.coalesce(rank.c.rank, 0).desc(), Record.id.desc())
@@ -190,15 +183,38 @@ class SearchBackend:
             used = "date"
             q = q.order_by(Record.year.desc().nulls_last(), Record.id.desc())
         ids = list(db.session.scalars(q.limit(per_page).offset((page - 1) * per_page)))
-        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page, sort=used, exact=exact_count)
+        result = SearchResult(total=total, ids=ids, page=page, per_page=per_page, sort=used, exact=exact)
         if facets and total:
-            if total > FACET_SAMPLE:
-                sample = list(db.session.scalars(q.limit(FACET_SAMPLE)))
-                result.facets = self.facets(Record.id.in_(sample), facets)
-                result.facets_sampled = True
-            else:
-                result.facets = self.facets(where, facets)
+            sample = list(db.session.scalars(q.limit(FACET_SAMPLE)))
+            result.facets = self.facets(self.ids_in(Record.id, sample), facets)
+            result.facets_sampled = total > FACET_SAMPLE
         return result
+
+    def facets_of(self, ids: list[int], wanted, limit: int = 15) -> dict:
+        """The facets of up to FACET_SAMPLE records in two statements (their columns; their holdings'
+        libraries and regions), counted here: the same counts as `facets`, which runs one statement
+        per facet. Equal counts are ordered by value, descending, as `facets` orders them (library and
+        region: by code, where `facets` leaves the order to the database)."""
+        for name in wanted:
+            if name not in FACETS:
+                raise QueryError(f"unknown facet {name}")
+        out = {name: [] for name in wanted}
+        columns = [name for name in wanted if name in ("database", "material", "year")]
+        if columns and ids:
+            rows = _rows(sa.select(*[getattr(Record, c) for c in columns]).where(self.ids_in(Record.id, ids)))
+            for i, name in enumerate(columns):
+                out[name] = _top(Counter(r[i] for r in rows if r[i] is not None), limit, by_value_desc=True)
+        if ("library" in wanted or "region" in wanted) and ids:
+            rows = _rows(sa.select(Holding.record_id, Library.code, Region.code)
+                         .join(Library, Library.id == Holding.library_id)
+                         .outerjoin(Region, Region.id == Library.region_id)
+                         .where(self.ids_in(Holding.record_id, ids)))
+            if "library" in wanted:
+                out["library"] = _top(Counter(code for _, code in {(r[0], r[1]) for r in rows}), limit)
+            if "region" in wanted:
+                out["region"] = _top(Counter(code for _, code in {(r[0], r[2]) for r in rows if r[2] is not None}),
+                                     limit)
+        return out
 
     def facets(self, where, wanted, limit: int = 15) -> dict:
         out = {}
@@ -224,20 +240,15 @@ class SearchBackend:
         return out
 
 
-def _int(value: str, what: str) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{what} must be a number") from None
+def _rows(statement) -> list:
+    """All rows, through the connection: the ORM session's row handling costs more than the query
+    for ten thousand ids."""
+    return db.session.connection().execute(statement).all()
 
 
-def _compare(col, value, relation):
-    return {"=": col == value, "==": col == value, "any": col == value, "all": col == value,
-            "<": col < value, ">": col > value, "<=": col <= value, ">=": col >= value}[relation]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _top(counts: Counter, limit: int, by_value_desc: bool = False) -> list[tuple[str, int]]:
+    items = sorted(counts.items(), key=lambda kv: kv[0], reverse=by_value_desc)
+    return [(str(v), n) for v, n in sorted(items, key=lambda kv: -kv[1])[:limit]]
 
 
 def texts_for(extract) -> dict[str, str]:

@@ -5,10 +5,17 @@ to_tsvector, because the text-search parser's idea of a letter depends on the se
 a C-locale server would drop every Chinese character.
 """
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from app.catalog.models import Record
 from app.extensions import db
 
 from .backend import FTS_COLUMNS, SearchBackend
+from .query import And, Match, Not, Or
+
+# Collations that sort by code point, where a class number's beginning is a range of the index.
+CODEPOINT_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
+_collation_checked: dict[str, bool] = {}
 
 MAX_POSITION = 16383
 
@@ -35,6 +42,21 @@ def tsquery_literal(phrases: list[list[str]], mode: str) -> str:
     return (" | " if mode == "any" else " & ").join(_phrase(p) for p in phrases)
 
 
+def ts_condition(tree, params: dict) -> str:
+    """A positive full-text tree as one condition on a record_search row; its tsqueries go in params."""
+    if isinstance(tree, Match):
+        assert tree.column in FTS_COLUMNS
+        name = f"q{len(params)}"
+        params[name] = tsquery_literal(tree.phrases, tree.mode)
+        return f"record_search.{tree.column} @@ CAST(:{name} AS tsquery)"
+    if isinstance(tree, Or):
+        return "(" + " OR ".join(ts_condition(i, params) for i in tree.items) + ")"
+    if isinstance(tree, And):
+        return "(" + " AND ".join(("NOT " + ts_condition(i.item, params)) if isinstance(i, Not)
+                                  else ts_condition(i, params) for i in tree.items) + ")"
+    raise ValueError(f"not a positive full-text tree: {tree!r}")
+
+
 class PostgresBackend(SearchBackend):
     name = "postgresql-tsvector"
 
@@ -58,14 +80,50 @@ class PostgresBackend(SearchBackend):
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_search"))
 
-    def match(self, column, phrases, mode):
-        assert column in FTS_COLUMNS
-        return (sa.text(f"SELECT record_id FROM record_search WHERE {column} @@ CAST(:q AS tsquery)")
-                .bindparams(sa.bindparam("q", tsquery_literal(phrases, mode), unique=True))
+    def text_ids(self, tree):
+        params: dict = {}
+        where = ts_condition(tree, params)
+        return (sa.text(f"SELECT record_id FROM record_search WHERE {where}")
+                .bindparams(*[sa.bindparam(k, v, unique=True) for k, v in params.items()])
                 .columns(sa.column("record_id")))
 
-    def ranked(self, phrases):
+    def driven(self, text, conditions, *columns, lead=True):
+        """Joined with record_search rather than `id IN (…)`, so that for a frequent word the planner
+        can walk record_search backwards for the newest hits and stop, instead of collecting them all."""
+        if text is None or not lead:
+            return super().driven(text, conditions, *columns)
+        params: dict = {}
+        where = ts_condition(text, params)
+        search = sa.table("record_search", sa.column("record_id"))
+        q = (sa.select(*columns).select_from(sa.join(search, Record.__table__, Record.id == search.c.record_id))
+             .where(sa.text(where).bindparams(*[sa.bindparam(k, v, unique=True) for k, v in params.items()]),
+                    *conditions))
+        return q, search.c.record_id
+
+    def ranked(self, tree, phrases):
         return (sa.text("SELECT record_id, ts_rank(everything, CAST(:q AS tsquery)) AS rank FROM record_search "
                         "WHERE everything @@ CAST(:q AS tsquery)")
                 .bindparams(sa.bindparam("q", tsquery_literal(phrases, "any"), unique=True))
                 .columns(sa.column("record_id"), sa.column("rank")))
+
+    def ranks(self, tree, phrases, ids):
+        """ts_rank over all the text for any of the phrases, for the given records only."""
+        if not ids:
+            return {}
+        rows = db.session.connection().execute(
+            sa.text("SELECT record_id, ts_rank(everything, CAST(:q AS tsquery)) FROM record_search "
+                    "WHERE everything @@ CAST(:q AS tsquery) AND record_id = ANY(CAST(:ids AS integer[]))"),
+            {"q": tsquery_literal(phrases, "any"), "ids": list(ids)})
+        return dict(rows.all())
+
+    def ids_in(self, column, ids):
+        """One array parameter instead of up to 10,000."""
+        return column == sa.any_(sa.cast(sa.bindparam(None, list(ids), type_=ARRAY(sa.Integer)), ARRAY(sa.Integer)))
+
+    def codepoint_order(self):
+        url = str(db.engine.url)
+        if url not in _collation_checked:
+            collation = db.session.scalar(sa.text(
+                "SELECT datcollate FROM pg_database WHERE datname = current_database()"))
+            _collation_checked[url] = collation in CODEPOINT_COLLATIONS
+        return _collation_checked[url]

@@ -1,9 +1,13 @@
 """SQLite: an FTS5 table whose tokens are words and single CJK characters (see catalog.tokens)."""
+import json
+
 import sqlalchemy as sa
 
+from app.catalog.models import Record
 from app.extensions import db
 
 from .backend import FTS_COLUMNS, SearchBackend
+from .query import And, Match, Not, Or, skeleton
 
 CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5("
           + ", ".join(FTS_COLUMNS) + ", tokenize = 'unicode61 remove_diacritics 0')")
@@ -18,6 +22,21 @@ def _phrase(tokens: list[str]) -> str:
 def fts_expression(column: str, phrases: list[list[str]], mode: str) -> str:
     joiner = " OR " if mode == "any" else " AND "
     return "{" + column + "} : (" + joiner.join(_phrase(p) for p in phrases) + ")"
+
+
+def fts_query(tree) -> str:
+    """One FTS5 expression for a positive full-text tree (FTS5's NOT is binary: `a NOT b`)."""
+    if isinstance(tree, Match):
+        return fts_expression(tree.column, tree.phrases, tree.mode)
+    if isinstance(tree, Or):
+        return "(" + " OR ".join(fts_query(i) for i in tree.items) + ")"
+    if isinstance(tree, And):
+        expr = "(" + " AND ".join(fts_query(i) for i in tree.items if not isinstance(i, Not)) + ")"
+        for item in tree.items:
+            if isinstance(item, Not):
+                expr = "(" + expr + " NOT " + fts_query(item.item) + ")"
+        return expr
+    raise ValueError(f"not a positive full-text tree: {tree!r}")
 
 
 class SQLiteBackend(SearchBackend):
@@ -42,14 +61,54 @@ class SQLiteBackend(SearchBackend):
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_fts"))
 
-    def match(self, column, phrases, mode):
-        expr = fts_expression(column, phrases, mode)
+    def text_ids(self, tree):
         return (sa.text("SELECT rowid FROM record_fts WHERE record_fts MATCH :q")
-                .bindparams(sa.bindparam("q", expr, unique=True)).columns(sa.column("rowid")))
+                .bindparams(sa.bindparam("q", fts_query(tree), unique=True)).columns(sa.column("rowid")))
 
-    def ranked(self, phrases):
-        expr = fts_expression("everything", phrases, "any")
+    def ranked(self, tree, phrases):
+        """bm25 of the search's own full-text expression (see ranks)."""
+        tree = skeleton(tree)
+        if tree is None:
+            return None
         return (sa.text("SELECT rowid AS record_id, -bm25(record_fts) AS rank FROM record_fts "
                         "WHERE record_fts MATCH :q")
-                .bindparams(sa.bindparam("q", expr, unique=True))
+                .bindparams(sa.bindparam("q", fts_query(tree), unique=True))
                 .columns(sa.column("record_id"), sa.column("rank")))
+
+    def ranks(self, tree, phrases, ids):
+        """bm25 of the search's own full-text expression (NOTs left out), for the matching rows
+        between the least and the greatest id only: ranking by an OR of every word over all the text
+        would score every record holding any of them, stop words included."""
+        tree = skeleton(tree)
+        if tree is None or not ids:
+            return {}
+        wanted = set(ids)
+        rows = db.session.connection().execute(
+            sa.text("SELECT rowid, -bm25(record_fts) FROM record_fts WHERE record_fts MATCH :q "
+                    "AND rowid BETWEEN :lo AND :hi"), {"q": fts_query(tree), "lo": min(ids), "hi": max(ids)}).all()
+        return {rowid: rank for rowid, rank in rows if rowid in wanted}
+
+    def driven(self, text, conditions, *columns, lead=True):
+        """Started from the full-text table, in its rowid order: FTS5 then reads a posting list only as
+        far as needed (the first 10,001 hits, the newest 1,000), where `id IN (MATCH …)` reads all of it
+        first (148,001 entries for 学 at a million records). `+` keeps the planner from turning the join
+        around."""
+        if text is None or not lead:
+            return super().driven(text, conditions, *columns)
+        q = (sa.select(*columns)
+             .select_from(sa.join(sa.table("record_fts"), Record.__table__, sa.text("records.id = +record_fts.rowid")))
+             .where(sa.text("record_fts MATCH :q").bindparams(sa.bindparam("q", fts_query(text), unique=True)),
+                    *conditions))
+        return q, sa.literal_column("record_fts.rowid")
+
+    def newest_first(self, q, id_order):
+        """`id > 0` (true of every record) lets SQLite walk ix_records_search (id first) backwards: a
+        large result's newest hits come after a few thousand entries, where SQLite would otherwise take
+        every hit of a wide year range from `(status, year)` and sort them all (321,626 for 2000–2010
+        at a million records; measured at 100k: 1,362 ms before, 0.3 ms with it)."""
+        return q.where(Record.id > 0).order_by(id_order.desc())
+
+    def ids_in(self, column, ids):
+        """One JSON parameter instead of up to 10,000."""
+        return column.in_(sa.select(sa.literal_column("value"))
+                          .select_from(sa.func.json_each(sa.bindparam(None, json.dumps(list(ids))))))
