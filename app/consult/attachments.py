@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from app.core import images
 from app.core.errors import DomainError
 
 from .models import ConsultAttachment
@@ -21,10 +22,9 @@ _SAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
 def sniff(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
+    image = images.sniff(data)
+    if image in ("image/png", "image/jpeg"):
+        return image
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if b"\x00" in data:
