@@ -43,24 +43,23 @@ def _done(commit: bool) -> None:
     db.session.commit() if commit else db.session.flush()
 
 
-def set_pinned(user, topic: Topic, pinned: bool, reason: str | None = None, commit: bool = True) -> Topic:
+def _set_flag(user, topic: Topic, flag: str, value: bool, actions: tuple[str, str], reason, commit) -> Topic:
+    """Pinning and locking: a topic flag switched by a moderator, logged only when it changes."""
     require(rules.MODERATE, user)
     reason = _reason(reason, False)
-    if topic.pinned != pinned:
-        topic.pinned = pinned
-        log(user, "pin" if pinned else "unpin", topic, reason=reason)
+    if getattr(topic, flag) != value:
+        setattr(topic, flag, value)
+        log(user, actions[0] if value else actions[1], topic, reason=reason)
     _done(commit)
     return topic
+
+
+def set_pinned(user, topic: Topic, pinned: bool, reason: str | None = None, commit: bool = True) -> Topic:
+    return _set_flag(user, topic, "pinned", pinned, ("pin", "unpin"), reason, commit)
 
 
 def set_locked(user, topic: Topic, locked: bool, reason: str | None = None, commit: bool = True) -> Topic:
-    require(rules.MODERATE, user)
-    reason = _reason(reason, False)
-    if topic.locked != locked:
-        topic.locked = locked
-        log(user, "lock" if locked else "unlock", topic, reason=reason)
-    _done(commit)
-    return topic
+    return _set_flag(user, topic, "locked", locked, ("lock", "unlock"), reason, commit)
 
 
 def move(user, topic: Topic, board: Board, reason: str | None = None, commit: bool = True) -> Topic:
