@@ -119,3 +119,80 @@ def test_large_results_are_shown_newest_first_and_facets_sampled(shelf, monkeypa
     assert res.facets_sampled and sum(n for _, n in res.facets["database"]) == 2
     small = backend().search(Term("title", "规则"), sort="relevance")
     assert small.sort == "relevance" and not small.facets_sampled
+
+
+SUBSTRING_TITLES = ("中国经济发展报告", "经济学原理", "国经济", "C语言程序设计", "学", "日本語の本", "经 济 学")
+
+
+@pytest.mark.parametrize("query", ["经济", "经济学", "国经济发", "中国经济发展报告", "济", "国经", "c语言",
+                                   "语言程序", "C语言程序设计", "语言程设", "本語の", "经济 学"])
+def test_chinese_queries_of_any_length_are_substrings_of_the_title(ctx, query):
+    """Pairs of characters stand in for the phrase on PostgreSQL: every length, odd and even, and
+    runs next to Latin letters must find exactly the titles that contain the characters in a row
+    (spaces between words do not separate them: the index holds characters, not words)."""
+    from app.catalog.tokens import query_terms, tokens
+    from tests.catalog.records import cnmarc_book
+
+    rows = {t: services.create(None, cnmarc_book(t, year=2000)) for t in SUBSTRING_TITLES}
+    db.session.commit()
+    squeezed = {t: "".join(tokens(t)) for t in SUBSTRING_TITLES}
+    wanted = {rows[t].id for t in SUBSTRING_TITLES
+              if all("".join(term) in squeezed[t] for term in query_terms(query))}
+    assert _ids(Term("title", query)) == wanted
+
+
+def test_pair_rewrite_of_stored_vectors_matches_the_indexer():
+    """The migration that adds the pairs to existing PostgreSQL vectors gives what the indexer writes,
+    and taking them out again gives the old vectors (its downgrade)."""
+    import importlib.util
+    from pathlib import Path
+
+    from app.catalog.search.postgres import tsvector_literal, vector_literal
+    from app.catalog.tokens import index_text
+
+    path = next(Path("migrations/versions").glob("*_a7c3c0de0008_*.py"))
+    spec = importlib.util.spec_from_file_location("pairs_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for text in ("中国经济发展报告 C语言 O'Brien 经 济", "no chinese at all", "学", ""):
+        tokens = index_text(text).split()
+        with_pairs = tsvector_literal(index_text(text))
+        without = " ".join(f"{migration._quote(t)}:{','.join(map(str, p))}"
+                           for t, p in migration._parse(vector_literal(tokens)).items()
+                           if not (len(t) == 2 and all(migration._single_cjk(c) for c in t)))
+        assert migration._parse(migration.with_pairs(without)) == migration._parse(with_pairs)
+        assert migration._parse(migration.with_pairs(with_pairs)) == migration._parse(with_pairs)
+        assert migration._parse(migration.with_pairs(with_pairs, pairs=False)) == migration._parse(without)
+
+
+def test_a_broad_single_token_skips_the_count_only_when_the_hits_do_not_run_out(shelf, monkeypatch):
+    """PostgreSQL may take a single token's estimate for "more than SORT_LIMIT" and skip the capped
+    count; when the newest hits then run out before the page is full, the estimate was wrong and the
+    search counts after all. SQLite always counts: the same answers."""
+    import importlib
+
+    backend_module = importlib.import_module("app.catalog.search.backend")
+    postgres_module = importlib.import_module("app.catalog.search.postgres")
+    from tests.catalog.records import cnmarc_book
+
+    for i in range(4):
+        services.create(None, cnmarc_book(f"图书馆学第{i}卷", year=2001 + i))
+    db.session.commit()
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", 5)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    monkeypatch.setattr(postgres_module, "BROAD_ESTIMATE", 0)  # every single token looks broad
+    seen = []
+    original = backend().surely_broad
+    monkeypatch.setattr(type(backend()), "surely_broad", lambda self, text, q: seen.append(1) or original(text, q))
+
+    postgres = db.engine.dialect.name == "postgresql"
+    broad = backend().search(Term("title", "图书"), per_page=2, facets=("database",))
+    assert broad.more == postgres and len(broad.ids) == 2  # 4 hits, taken for more than 5 on PostgreSQL
+    assert broad.ids == sorted(broad.ids, reverse=True)
+    few = backend().search(Term("title", "编目"), per_page=2, facets=("database",))  # one hit: counted after all
+    assert few.total == 1 and not few.more and few.ids == [shelf["rules"].id]
+    beyond = backend().search(Term("title", "图书"), page=3, per_page=2, facets=())  # past the 4 hits
+    assert beyond.total == 4 and not beyond.more and beyond.ids == []
+    combined = backend().search(And((Term("title", "图书"), Term("year", "2002", ">"))), per_page=2)
+    assert combined.total == 2 and not combined.more  # not a single token alone: always counted
+    assert len(seen) == 3  # asked once per single-token search, never for the combination

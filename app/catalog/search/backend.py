@@ -100,6 +100,12 @@ class SearchBackend(Compiler):
         """A selectable of (record_id, rank) for ordering in SQL; None if the engine cannot rank."""
         return None
 
+    def surely_broad(self, text, q) -> bool:
+        """Whether the full text `text` alone (with the base filter, in `q`) certainly has more than
+        SORT_LIMIT hits, known without fetching them; an engine that can tell cheaply (PostgreSQL,
+        from its statistics) saves the capped count, the largest cost of a one-character query."""
+        return False
+
     def ids_in(self, column, ids: list[int]):
         """`column IN ids` for up to SORT_LIMIT ids (an engine may pass them as one parameter)."""
         return column.in_(ids)
@@ -115,24 +121,31 @@ class SearchBackend(Compiler):
             raise QueryError("page out of range")
         tree = self.lower(node) if node is not None else None
         text, conditions = self.split(tree) if tree is not None else (None, [])
+        only_text = text is not None and not conditions
         if base_filter is not None:
             conditions.append(base_filter)
         phrases = [p for t in text_terms(node) for p in query_terms(t.value)] if node is not None else []
         # The full-text table leads (SQLite joins from it) unless another index-backed term (a key, a
         # holding library) is beside it: then each is a list the database intersects, as before.
         lead = tree is None or not self.anchored_besides_text(tree)
-        run = self._search_page if exact_count else self._search_once
-        return run(text, conditions, tree, phrases, page, per_page, sort, facets, exact_count, lead)
+        if exact_count:
+            return self._search_page(text, conditions, tree, phrases, page, per_page, sort, facets, lead)
+        return self._search_once(text, conditions, tree, phrases, page, per_page, sort, facets, lead, only_text)
 
-    def _search_once(self, text, conditions, tree, phrases, page, per_page, sort, facets, exact,
-                     lead) -> SearchResult:
+    def _search_once(self, text, conditions, tree, phrases, page, per_page, sort, facets, lead,
+                     estimate=False) -> SearchResult:
         """The condition is evaluated once for the count, the order and the facets: its first
         SORT_LIMIT + 1 hits, in whatever order the database finds them fastest. Up to SORT_LIMIT they
         are all the hits, sorted here by date, or ranked or sorted by title for these ids only; past it
-        only the newest are wanted, for the page and the facet sample."""
+        only the newest are wanted, for the page and the facet sample.
+
+        `estimate`: the query is full text alone, so the engine's statistics may say it is broad,
+        and then the capped count is skipped. If the newest hits then run out before the page or the
+        sample is full, the statistics were wrong and the search runs again, counting."""
         q, id_order = self.driven(text, conditions, Record.id, Record.year, lead=lead)
-        hits = _rows(q.limit(SORT_LIMIT + 1))
-        total = len(hits)
+        broad = estimate and self.surely_broad(text, q)
+        hits = [] if broad else _rows(q.limit(SORT_LIMIT + 1))
+        total = SORT_LIMIT + 1 if broad else len(hits)
         ids = [h[0] for h in hits]
         start = (page - 1) * per_page
         used = sort
@@ -143,9 +156,13 @@ class SearchBackend(Compiler):
             if start + per_page <= max(wanted, per_page):
                 ordered = list(db.session.scalars(newest.limit(max(wanted, per_page))))
                 page_ids = ordered[start:start + per_page]
+                short = len(ordered) < max(wanted, per_page)
             else:  # a page beyond the facet sample
                 ordered = list(db.session.scalars(newest.limit(wanted))) if wanted else []
                 page_ids = list(db.session.scalars(newest.limit(per_page).offset(start)))
+                short = len(page_ids) < per_page
+            if broad and short:
+                return self._search_once(text, conditions, tree, phrases, page, per_page, sort, facets, lead)
         else:
             if sort == "relevance" and phrases and (ranks := self.ranks(tree, phrases, ids)) is not None:
                 ordered = sorted(ids, key=lambda i: (-ranks.get(i, 0), -i))
@@ -162,8 +179,8 @@ class SearchBackend(Compiler):
             result.facets = self.facets_of(ordered[:FACET_SAMPLE], facets)
         return result
 
-    def _search_page(self, text, conditions, tree, phrases, page, per_page, sort, facets, exact,
-                     lead) -> SearchResult:
+    def _search_page(self, text, conditions, tree, phrases, page, per_page, sort, facets, lead,
+                     exact=True) -> SearchResult:
         """Every hit counted (SRU): the database counts and orders; nothing is fetched beyond the page
         (and the facet sample, if facets are asked for)."""
         q, id_order = self.driven(text, conditions, Record.id, lead=lead)

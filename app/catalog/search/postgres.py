@@ -3,11 +3,21 @@
 The vectors and queries are written as tsvector/tsquery literals instead of going through
 to_tsvector, because the text-search parser's idea of a letter depends on the server's locale, and
 a C-locale server would drop every Chinese character.
+
+Besides each CJK character, a vector holds every pair of adjacent characters as a token of its own,
+at the first one's position (学习 → 学:1 学习:1 习:2). A query's run of Chinese characters is then
+covered by pairs (经济学 → 经济 <-> 济学): a two-character query is one GIN key with a short posting
+list, where the phrase of two single characters intersected two long ones (学, 中) and re-read every
+candidate's vector to compare positions. The matches are the same: a pair is only ever indexed where
+the two characters are adjacent, as the phrase requires.
 """
+import json
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.catalog.models import Record
+from app.catalog.tokens import is_cjk
 from app.extensions import db
 
 from .backend import FTS_COLUMNS, SearchBackend
@@ -18,6 +28,8 @@ CODEPOINT_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
 _collation_checked: dict[str, bool] = {}
 
 MAX_POSITION = 16383
+# A query the planner expects this many hits of (five times the counting limit) is broad beyond doubt.
+BROAD_ESTIMATE = 50_000
 
 
 def _quote(token: str) -> str:
@@ -25,17 +37,55 @@ def _quote(token: str) -> str:
 
 
 def tsvector_literal(text: str) -> str:
+    return vector_literal(text.split())
+
+
+def vector_literal(tokens: list[str]) -> str:
+    """The tokens at their positions, and each pair of adjacent CJK characters at the first one's."""
     positions: dict[str, list[int]] = {}
-    for i, tok in enumerate(text.split(), start=1):
-        positions.setdefault(tok, []).append(min(i, MAX_POSITION))
+    previous_cjk = None
+    for i, tok in enumerate(tokens, start=1):
+        pos = min(i, MAX_POSITION)
+        positions.setdefault(tok, []).append(pos)
+        cjk = len(tok) == 1 and is_cjk(tok)
+        if cjk and previous_cjk is not None:
+            positions.setdefault(previous_cjk + tok, []).append(min(i - 1, MAX_POSITION))
+        previous_cjk = tok if cjk else None
     return " ".join(f"{_quote(t)}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
 
 
+def phrase_items(tokens: list[str]) -> list[tuple[str, int]]:
+    """(token, offset) of a query phrase: each run of CJK characters covered by adjacent pairs
+    (the last pair overlapping the one before when the run is odd), other tokens as they are."""
+    out, i, n = [], 0, len(tokens)
+    while i < n:
+        if not (len(tokens[i]) == 1 and is_cjk(tokens[i])):
+            out.append((tokens[i], i))
+            i += 1
+            continue
+        j = i
+        while j < n and len(tokens[j]) == 1 and is_cjk(tokens[j]):
+            j += 1
+        if j - i == 1:
+            out.append((tokens[i], i))
+        else:
+            starts = list(range(i, j - 1, 2))
+            if starts[-1] != j - 2:
+                starts.append(j - 2)
+            out.extend((tokens[s] + tokens[s + 1], s) for s in starts)
+        i = j
+    return out
+
+
 def _phrase(tokens: list[str]) -> str:
-    parts = []
-    for t in tokens:
-        parts.append(_quote(t.rstrip("*")) + (":*" if t.endswith("*") else ""))
-    return "(" + " <-> ".join(parts) + ")"
+    items = phrase_items(tokens)
+    text, last = "", None
+    for token, offset in items:
+        if last is not None:
+            text += " <-> " if offset - last == 1 else f" <{offset - last}> "
+        text += _quote(token.rstrip("*")) + (":*" if token.endswith("*") else "")
+        last = offset
+    return "(" + text + ")"
 
 
 def tsquery_literal(phrases: list[list[str]], mode: str) -> str:
@@ -99,6 +149,20 @@ class PostgresBackend(SearchBackend):
              .where(sa.text(where).bindparams(*[sa.bindparam(k, v, unique=True) for k, v in params.items()]),
                     *conditions))
         return q, search.c.record_id
+
+    def surely_broad(self, text, q):
+        """For a single token only (a character, a pair, a word, a word's beginning), whose share
+        of the rows PostgreSQL's statistics of the vectors know (its most common elements, sampled by
+        ANALYZE): the planner's estimate of hits. Combinations are left to the capped count, as
+        their estimates assume independence, which Chinese text does not have."""
+        if not (isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1):
+            return False
+        compiled = q.compile(dialect=db.engine.dialect)
+        plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
+                                                       compiled.params).scalar()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return plan[0]["Plan"]["Plan Rows"] >= BROAD_ESTIMATE
 
     def ranked(self, tree, phrases):
         return (sa.text("SELECT record_id, ts_rank(everything, CAST(:q AS tsquery)) AS rank FROM record_search "
