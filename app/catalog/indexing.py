@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -39,8 +40,16 @@ def columns(marc: MarcRecord, ex: Extract) -> dict:
             "author": ex.author[:1000], "publisher": ex.publisher[:1000], "year": ex.year}
 
 
+def subject_key(heading: str) -> str:
+    """A subject heading as SRU scan orders and finds it: compatibility forms, case and spacing folded."""
+    return " ".join(unicodedata.normalize("NFKC", heading).casefold().split())[:100]
+
+
 def key_values(ex: Extract) -> set[tuple[str, str]]:
-    return {(k, v[:100]) for k, v in ex.keys}
+    """The record's keys: identifiers and class numbers (searched), subject headings (scanned)."""
+    keys = {(k, v[:100]) for k, v in ex.keys}
+    keys.update(("subject", key) for key in map(subject_key, ex.subjects) if key)
+    return keys
 
 
 @dataclass(slots=True)

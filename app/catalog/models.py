@@ -57,7 +57,8 @@ class Record(db.Model):
 
 
 class RecordKey(db.Model):
-    """Exact-match keys: normalised ISBN-13, ISSN, class numbers (CLC, LCC, DDC)."""
+    """Exact-match keys: normalised ISBN-13, ISSN, class numbers (CLC, LCC, DDC); folded subject
+    headings (for SRU scan)."""
 
     __tablename__ = "record_keys"
     __table_args__ = (Index("ix_record_keys_kind_value", "kind", "value"),)

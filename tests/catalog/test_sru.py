@@ -106,7 +106,8 @@ def test_base_url_and_explain_describe_the_server(client):
         assert wanted in indexes
     for name in indexes:  # every advertised index is one the CQL compiler accepts
         assert name.lower() in INDEX_MAP and parse(f'{name} = "1"') is not None
-    assert indexes["dc.title"].get("scan") == "true" and indexes["dc.subject"].get("scan") == "false"
+    assert indexes["dc.title"].get("scan") == "true" and indexes["dc.subject"].get("scan") == "true"
+    assert indexes["rec.id"].get("scan") == "false"
 
 
 def test_explain_as_string_and_for_version_1_1(client):
@@ -422,10 +423,13 @@ def test_scan_of_chinese_titles_isbns_and_years(client, shelf):
     assert [t[0] for t in terms(scan(client, "dc.date=2012", maximumTerms="2"))] == ["2012", "2015"]
     assert [t[0] for t in terms(scan(client, "dc.creator=smith", maximumTerms="1"))] == ["smith, john"]
     assert [t[0] for t in terms(scan(client, "bianmu.clc=G254"))] == ["G254", "G254.3", "G642"]
+    # subject headings, folded (case, spacing, full-width forms), in code-point order
+    assert terms(scan(client, "dc.subject=经济", maximumTerms="1"))[0][:2] == ("经济发展", 1)
+    assert [t[0] for t in terms(scan(client, "dc.subject=ＥＣＯＮＯＭＩＣＳ", maximumTerms="1"))] == ["economics"]
+    assert [t[0] for t in terms(scan(client, "bath.topicalSubject=学习", maximumTerms="1"))] == ["学习方法"]
 
 
 @pytest.mark.parametrize("params, code", [
-    ({"scanClause": "dc.subject=经济"}, 16),
     ({"scanClause": "rec.id=1"}, 16),
     ({"scanClause": "dc.nothing=x"}, 16),
     ({"scanClause": "dc.date>2000"}, 19),

@@ -5,9 +5,9 @@ scan into a short range read:
 - dc.title, dc.creator, dc.publisher (cql.serverChoice scans titles): the derived columns, keyed by
   lower(substr(column, 1, 200));
 - dc.date: the year column (index ix_records_status_year);
-- bath.isbn, bath.issn, bianmu.clc, bianmu.lcc: record_keys (index ix_record_keys_kind_value).
-dc.subject cannot be scanned: subject headings are kept only in the full-text index, which has no
-order (see docs/sru.md).
+- bath.isbn, bath.issn, bianmu.clc, bianmu.lcc, dc.subject: record_keys (index
+  ix_record_keys_kind_value); a subject heading is keyed folded (catalog.indexing.subject_key), so
+  its terms are shown in lower case.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 
 import sqlalchemy as sa
 
+from app.catalog.indexing import subject_key
 from app.catalog.models import Record, RecordKey
 from app.catalog.search.cql import CQLError, parse
 from app.extensions import db
@@ -28,7 +29,7 @@ DEFAULT_TERMS = 20
 MAX_TERMS = 100
 KEY_LENGTH = 200
 COLUMNS = {"title": Record.title, "keyword": Record.title, "author": Record.author, "publisher": Record.publisher}
-KEY_KINDS = {"isbn": "isbn", "issn": "issn", "clc": "clc", "lcc": "lcc"}
+KEY_KINDS = {"isbn": "isbn", "issn": "issn", "clc": "clc", "lcc": "lcc", "subject": "subject"}
 SCANNABLE = tuple(COLUMNS) + tuple(KEY_KINDS) + ("year",)
 ECHO_ORDER = ("version", "scanClause", "responsePosition", "maximumTerms", "stylesheet")
 _EMPTY_TERM = re.compile(r'^(?P<index>.*?)\s*(?P<rel>==|=|exact)\s*""\s*$', re.IGNORECASE)
@@ -153,6 +154,8 @@ def _start(index: str, term: str):
         if not term.isdigit():
             raise Diagnostic(36, term)
         return int(term)
+    if index == "subject":
+        return subject_key(term)
     if index == "isbn":
         return isbn_key(term) or re.sub(r"[^0-9X]", "", term.upper())
     if index == "issn":

@@ -1,0 +1,43 @@
+"""Migrations that rewrite stored data: run down and up again over a catalogue with records in it,
+they must leave exactly what the application itself writes."""
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from app.catalog import services
+from app.catalog.models import RecordKey
+from app.catalog.search import Term, backend
+from app.extensions import db
+from tests.catalog.records import cnmarc_book, marc21_book
+
+
+def _subject_keys():
+    return sorted(db.session.execute(sa.select(RecordKey.record_id, RecordKey.value)
+                                     .where(RecordKey.kind == "subject")).all())
+
+
+def _vectors():
+    if db.engine.dialect.name != "postgresql":
+        return []
+    return db.session.execute(sa.text("SELECT record_id, title::text, everything::text FROM record_search "
+                                      "ORDER BY record_id")).all()
+
+
+def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
+    rows = [services.create(None, cnmarc_book("中国经济发展报告", subject="经济发展")),
+            services.create(None, marc21_book("Zebra economics", subject="Zebras.")),
+            services.create(None, cnmarc_book("编目", subject="文献编目"))]
+    db.session.commit()
+    econ = rows[0].id
+    keys, vectors = _subject_keys(), _vectors()
+    assert {v for _, v in keys} == {"经济发展", "zebras", "文献编目"}
+
+    downgrade(revision="a7b2c0de0007")  # as a catalogue loaded before both revisions
+    db.session.remove()
+    assert _subject_keys() == []
+    if db.engine.dialect.name == "postgresql":
+        assert _vectors() != vectors and "'经济'" not in _vectors()[0][1]
+    upgrade()
+    db.session.remove()
+    assert _subject_keys() == keys
+    assert _vectors() == vectors
+    assert set(backend().search(Term("title", "经济"), facets=()).ids) == {econ}
