@@ -61,7 +61,7 @@ class RecordKey(db.Model):
     headings (for SRU scan)."""
 
     __tablename__ = "record_keys"
-    __table_args__ = (Index("ix_record_keys_kind_value", "kind", "value"),)
+    __table_args__ = (Index("ix_record_keys_kind_value_record", "kind", "value", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)

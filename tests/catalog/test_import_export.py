@@ -125,3 +125,31 @@ def test_export_streams_records_that_yaz_reads(ctx, tmp_path, fmt, yaz_in):
 def test_export_bad_query_is_one_line(ctx):
     result = ctx.test_cli_runner().invoke(args=["catalog", "export", "--query", "dc.nonsense = x"])
     assert result.exit_code == 2 and result.stderr.startswith("error: bad query")
+
+
+def test_a_large_load_refreshes_the_planner_statistics(ctx, monkeypatch, tmp_path):
+    """Past ANALYZE_AFTER added records the importer analyses (and on PostgreSQL vacuums, which
+    cannot run inside a transaction) the tables the search reads."""
+    import sqlalchemy as sa
+
+    from app.catalog import importing
+    from app.extensions import db
+
+    monkeypatch.setattr(importing, "ANALYZE_AFTER", 1)
+    path = tmp_path / "two.mrc"
+    from pymarc import MARCWriter
+
+    from tests.catalog.records import cnmarc_book
+    with open(path, "wb") as fh:
+        writer = MARCWriter(fh)
+        for i in range(2):
+            record = cnmarc_book(f"统计信息第{i}册", control=f"STAT{i}")
+            writer.write(record)
+    stats = importing.Importer(workers=1).run(str(path))
+    assert stats.added == 2
+    if db.engine.dialect.name == "postgresql":
+        vacuumed = db.session.scalar(sa.text(
+            "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'record_search'"))
+        assert vacuumed
+    else:
+        assert db.session.scalar(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'records'")) > 0

@@ -6,7 +6,7 @@ scan into a short range read:
   lower(substr(column, 1, 200));
 - dc.date: the year column (index ix_records_status_year);
 - bath.isbn, bath.issn, bianmu.clc, bianmu.lcc, dc.subject: record_keys (index
-  ix_record_keys_kind_value); a subject heading is keyed folded (catalog.indexing.subject_key), so
+  ix_record_keys_kind_value_record); a subject heading is keyed folded (catalog.indexing.subject_key), so
   its terms are shown in lower case.
 """
 from __future__ import annotations
