@@ -28,8 +28,9 @@ CODEPOINT_COLLATIONS = {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
 _collation_checked: dict[str, bool] = {}
 
 MAX_POSITION = 16383
-# A query the planner expects this many hits of (five times the counting limit) is broad beyond doubt.
-BROAD_ESTIMATE = 50_000
+# A single token the planner expects this many hits of (twice the counting limit) has more than
+# SORT_LIMIT beyond doubt: its estimate comes from the sampled frequency of the token itself.
+BROAD_ESTIMATE = 20_000
 
 
 def _quote(token: str) -> str:
