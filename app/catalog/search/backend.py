@@ -96,6 +96,11 @@ class SearchBackend(Compiler):
         """The hits of a large result (over SORT_LIMIT, so at least that many), newest first."""
         return q.order_by(id_order.desc())
 
+    def rank_column(self, tree, text, lead: bool):
+        """A column of the relevance of each hit, computed by the statement that finds the hits (the
+        engine's full-text match already holds what it needs), or None: ranks() then asks again."""
+        return None
+
     def ranked(self, tree, phrases: list[list[str]]):
         """A selectable of (record_id, rank) for ordering in SQL; None if the engine cannot rank."""
         return None
@@ -149,7 +154,9 @@ class SearchBackend(Compiler):
         `estimate`: the query is full text alone, so the engine's statistics may say it is broad,
         and then the capped count is skipped. If the newest hits then run out before the page or the
         sample is full, the statistics were wrong and the search runs again, counting."""
-        q, id_order = self.driven(text, conditions, Record.id, Record.year, lead=lead)
+        rank = self.rank_column(tree, text, lead) if sort == "relevance" and phrases else None
+        columns = (Record.id, Record.year) + ((rank,) if rank is not None else ())
+        q, id_order = self.driven(text, conditions, *columns, lead=lead)
         in_order = self.newest_first_free(text, lead)
         if in_order:
             q = q.order_by(id_order.desc())
@@ -177,7 +184,13 @@ class SearchBackend(Compiler):
             if broad and short:
                 return self._search_once(text, conditions, tree, phrases, page, per_page, sort, facets, lead)
         else:
-            if sort == "relevance" and phrases and (ranks := self.ranks(tree, phrases, ids)) is not None:
+            if rank is not None:
+                ranks = {h[0]: h[2] for h in hits}
+            elif sort == "relevance" and phrases:
+                ranks = self.ranks(tree, phrases, ids)
+            else:
+                ranks = None
+            if ranks is not None:
                 ordered = sorted(ids, key=lambda i: (-ranks.get(i, 0), -i))
             elif sort == "title":
                 ordered = list(db.session.scalars(sa.select(Record.id).where(self.ids_in(Record.id, ids))

@@ -117,6 +117,15 @@ class SQLiteBackend(SearchBackend):
                     *conditions))
         return q, sa.literal_column("record_fts.rowid")
 
+    def rank_column(self, tree, text, lead):
+        """bm25 of the very MATCH that finds the hits, when it holds all of the query's full text
+        (a NOT's phrases add nothing to bm25: they occur in none of the hits); the second MATCH
+        of ranks() doubled the cost of a query of long Chinese phrases (中国文学 with 人民文学出版社:
+        46 ms of 135)."""
+        if not lead or text is None or skeleton(tree) != skeleton(text):
+            return None
+        return sa.literal_column("-bm25(record_fts)")
+
     def newest_first_free(self, text, lead):
         return text is not None and lead
 
