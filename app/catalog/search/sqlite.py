@@ -41,6 +41,14 @@ def fts_query(tree) -> str:
     raise ValueError(f"not a positive full-text tree: {tree!r}")
 
 
+def _matches(tree):
+    if isinstance(tree, Match):
+        return [tree]
+    if isinstance(tree, (And, Or)):
+        return [m for item in tree.items for m in _matches(item)]
+    return []
+
+
 class _CoveredJoin(Join):
     """record_fts joined to records through the covering index ix_records_search: SQLite otherwise
     reads each hit's table row (2.4 KB of MARC before the year column) where the index entry holds
@@ -119,10 +127,14 @@ class SQLiteBackend(SearchBackend):
 
     def rank_column(self, tree, text, lead):
         """bm25 of the very MATCH that finds the hits, when it holds all of the query's full text
-        (a NOT's phrases add nothing to bm25: they occur in none of the hits); the second MATCH
-        of ranks() doubled the cost of a query of long Chinese phrases (中国文学 with 人民文学出版社:
-        46 ms of 135)."""
+        (a NOT's phrases add nothing to bm25: they occur in none of the hits) and matching it is
+        dear — phrases, several terms: ranks() matched 中国文学 with 人民文学出版社 a second time, 46
+        of 135 ms. A single word or character is cheap to match again, and its hits are often past
+        the ranking limit, where bm25 computed for 10,001 rows would be thrown away."""
         if not lead or text is None or skeleton(tree) != skeleton(text):
+            return None
+        phrases = [p for m in _matches(skeleton(text)) for p in m.phrases]
+        if len(phrases) < 2 and all(len(p) < 2 for p in phrases):
             return None
         return sa.literal_column("-bm25(record_fts)")
 
