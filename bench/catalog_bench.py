@@ -259,6 +259,7 @@ def add_holdings(seed: int = SEED) -> dict:
     import sqlalchemy as sa
 
     from app.catalog.models import Holding, Record
+    from app.catalog.search import backend
     from app.core.types import utcnow
     from app.extensions import db
     from app.members.models import Library, Region
@@ -289,6 +290,7 @@ def add_holdings(seed: int = SEED) -> dict:
             for lib in set(rng.choices(libraries, weights, k=n)):
                 rows.append({"record_id": rid, "library_id": lib, "copies": 1, "created_at": now})
         db.session.execute(sa.insert(Holding), rows)
+        backend().index_holdings(ids)  # the records' holdings tokens, as the importer writes them
         db.session.commit()
         added += len(rows)
         last = ids[-1]

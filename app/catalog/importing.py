@@ -28,6 +28,7 @@ from app.marc.io.results import MarcReadError
 
 from . import services
 from .indexing import from_json, index_entries
+from .search import backend
 from .models import Holding, Record, RecordKey, RecordVersion
 from .prepare import Prepared, prepare, prepare_chunks
 
@@ -234,6 +235,7 @@ class Importer:
                  "created_at": utcnow()} for rid, p in bib if rid not in have]
         if rows:
             db.session.execute(sa.insert(Holding), rows)
+            backend().index_holdings([r["record_id"] for r in rows])
             self.stats.holdings += len(rows)
 
 

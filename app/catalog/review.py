@@ -21,6 +21,7 @@ from app.permissions import CENTRE_ADMIN, QUALITY_CONTROL, require
 from . import services
 from .indexing import from_json
 from .models import Holding, Record
+from .search import backend
 from .upload import SCOPES
 from .workflow_models import ProbationRule, ReviewItem
 
@@ -96,6 +97,7 @@ def merge(user, item: ReviewItem, into_id: int, reason: str | None = None) -> No
             holding.record_id = target.id
         else:
             db.session.delete(holding)
+    backend().index_holdings([row.id, target.id])
     _decide(user, item, "merged", reason, merged_into=target.id)
     db.session.commit()
 

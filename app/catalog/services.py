@@ -13,6 +13,7 @@ from app.permissions import CATALOGUER, CENTRE_ADMIN, OwnLibrary, require
 from .diff import field_diff
 from .indexing import apply, from_json, index_rows
 from .models import Holding, Record, RecordVersion
+from .search import backend
 
 
 def get_record(record_id: int, public: bool = True) -> Record:
@@ -93,6 +94,7 @@ def add_holding(actor, row: Record, library, call_number: str | None, copies: in
         holding = Holding(record=row, library=library, call_number=call_number, copies=copies,
                           note=(note or "").strip() or None, created_by_id=getattr(actor, "id", None))
         db.session.add(holding)
+        backend().index_holdings([row.id])
     if commit:
         db.session.commit()
     return holding

@@ -196,3 +196,25 @@ def test_a_broad_single_token_skips_the_count_only_when_the_hits_do_not_run_out(
     combined = backend().search(And((Term("title", "图书"), Term("year", "2002", ">"))), per_page=2)
     assert combined.total == 2 and not combined.more  # not a single token alone: always counted
     assert len(seen) == 3  # asked once per single-token search, never for the combination
+
+
+def test_holdings_tokens_follow_added_moved_and_reindexed_holdings(shelf):
+    """A holdings filter reads the tokens of the full-text row: adding a holding, writing the row
+    again (an edit or a reindex) and moving holdings keep them in step with the holdings table."""
+    from app.catalog.indexing import reindex
+    from app.catalog.models import Holding
+
+    rules, study = shelf["rules"].id, shelf["study"].id
+    lib = gen_library(code="HZU", region=gen_region(code="HZ"))
+    services.add_holding(None, shelf["rules"], lib, "G254/1", commit=True)
+    lib_id = lib.id
+    assert _ids(Term("library", "HZU")) == _ids(Term("region", "HZ")) == {rules}
+    reindex()  # every row written again, holdings included
+    db.session.commit()
+    assert _ids(Term("library", "HZU")) == {rules}
+    for h in db.session.scalars(db.select(Holding).where(Holding.library_id == lib_id)).all():
+        h.record_id = study
+    backend().index_holdings([rules, study])
+    db.session.commit()
+    assert _ids(Term("library", "HZU")) == {study}
+    assert _ids(And((Term("library", "HZU"), Term("title", "学习")))) == {study}

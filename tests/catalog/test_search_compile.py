@@ -104,10 +104,13 @@ def test_or_is_a_union_and_full_text_one_statement(shelf):
     assert "libraries" not in sql(LIB) and "regions" not in sql(REGION)
 
 
-def test_holding_library_and_region_looked_up_first(shelf):
-    assert _ids(Term("library", "pku")) == {shelf["tp39"].id, shelf["unindexed"].id}
+def test_holding_library_and_region_are_full_text_terms(shelf):
+    """Holdings are tokens of the record's full-text row: a record the full-text table does not know
+    (only ever made by this test) is found by no holdings filter either."""
+    assert _ids(Term("library", "pku")) == {shelf["tp39"].id}
     assert _ids(Term("library", "WHU")) == {shelf["rules"].id, shelf["econ"].id}
-    assert _ids(Term("region", "rx")) == {shelf["rules"].id, shelf["econ"].id, shelf["tp39"].id, shelf["unindexed"].id}
+    assert _ids(Term("region", "rx")) == {shelf["rules"].id, shelf["econ"].id, shelf["tp39"].id}
+    assert _ids(And((Term("region", "rx"), A))) == _ids(A) & _ids(Term("region", "rx"))
     assert _ids(Term("library", "NOPE")) == set() and _ids(Term("region", "NOPE")) == set()
     assert _ids(Or((Term("library", "NOPE"), A))) == _ids(A)
 

@@ -15,7 +15,7 @@ from app.catalog.tokens import query_terms, tokens
 from app.extensions import db
 from app.members.models import Library, Region
 
-from .compile import Compiler
+from .compile import Compiler, holding_token
 from .query import QueryError, text_terms
 
 FACETS = ("database", "material", "year", "library", "region")
@@ -27,7 +27,7 @@ SORT_LIMIT = 10_000
 # Facets are counted over the first hits in result order, as Evergreen counts them over its
 # "superpage": on a large result the counts describe its best part, and cost a bounded time.
 FACET_SAMPLE = 1_000
-FTS_COLUMNS = ("title", "author", "subject", "publisher", "everything")
+FTS_COLUMNS = ("title", "author", "subject", "publisher", "everything", "holdings")
 
 
 @dataclass
@@ -72,6 +72,28 @@ class SearchBackend(Compiler):
 
     def unindex(self, record_id: int) -> None:
         raise NotImplementedError
+
+    def index_holdings(self, record_ids) -> None:
+        """Bring the holdings tokens of these records' full-text rows in step with their holdings
+        (after holdings were added, moved or removed)."""
+        raise NotImplementedError
+
+    def holdings_texts(self, record_ids) -> dict[int, str]:
+        """{record id: its holding libraries as tokens} for records with holdings."""
+        ids = sorted(set(record_ids))
+        tokens: dict[int, list[str]] = {}
+        for start in range(0, len(ids), SORT_LIMIT):
+            rows = _rows(sa.select(Holding.record_id, Holding.library_id)
+                         .where(self.ids_in(Holding.record_id, ids[start:start + SORT_LIMIT]))
+                         .order_by(Holding.record_id, Holding.library_id))
+            for record_id, library_id in rows:
+                tokens.setdefault(record_id, []).append(holding_token(library_id))
+        return {rid: " ".join(dict.fromkeys(toks)) for rid, toks in tokens.items()}
+
+    def with_holdings(self, rows):
+        """Index rows with their holdings tokens read from the database (a record indexed again)."""
+        held = self.holdings_texts([r for r, _ in rows])
+        return [(r, {**texts, "holdings": held.get(r, "")}) for r, texts in rows]
 
     def clear(self) -> None:
         raise NotImplementedError
@@ -304,6 +326,7 @@ def texts_for(extract) -> dict[str, str]:
         "subject": index_text(" ".join(extract.subjects)),
         "publisher": index_text(extract.publisher),
         "everything": index_text(extract.everything),
+        "holdings": "",  # from the holdings table, where the record is written (SearchBackend.with_holdings)
     }
 
 

@@ -5,8 +5,10 @@ selective part and never test a large list row by row:
   (`title @@ q1 AND NOT everything @@ q2`; one FTS5 MATCH), not one sub-query per term;
 - OR of terms answered by sub-queries is `id IN (a UNION ALL b)`, not `id IN (a) OR id IN (b)`
   (PostgreSQL turns the latter into a scan of every record with two hashed lists);
-- a holding library or region is looked up first and the holdings are filtered by its id, so that the
-  planner sees the library's real number of holdings;
+- a holding library or region is a full-text term: each record's full-text row holds a token per
+  holding library (`l18`, kept in step with its holdings), so that "中国 held in region BR03" is one
+  intersection of posting lists inside the index, where two long id lists (the word's, the region's
+  holdings) had to be intersected row by row;
 - a class number's beginning (`TP31*`) is a range of the key index (`>= 'TP31' AND < 'TP32'`), which
   LIKE cannot use (SQLite's LIKE ignores case; a PostgreSQL collation other than "C" cannot).
 """
@@ -14,12 +16,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.catalog.models import Holding, Record, RecordKey
+from app.catalog.models import Record, RecordKey
 from app.catalog.tokens import query_terms
 from app.extensions import db
 from app.members.models import Library, Region
 
 from .query import KEY_INDEXES, TEXT_INDEXES, And, Match, Not, Or, QueryError, Term, flatten, positive
+
+HOLDINGS_COLUMN = "holdings"
+NO_HOLDING = "l0"  # no library has id 0
+
+
+def holding_token(library_id: int) -> str:
+    return f"l{library_id}"
+
 
 COLUMN_OF = {"keyword": "everything", "title": "title", "author": "author", "subject": "subject",
              "publisher": "publisher"}
@@ -42,6 +52,8 @@ class Compiler:
         if isinstance(node, Not):
             return Not(self._lower(node.item))
         if isinstance(node, Term):
+            if node.index in ("library", "region"):
+                return self._holding_match(node)
             return self._match(node) if node.index in TEXT_INDEXES else node
         raise QueryError(f"not a query: {node!r}")
 
@@ -105,8 +117,6 @@ class Compiler:
         if isinstance(node, Term):
             if node.index in KEY_INDEXES:
                 return self._keys(node)
-            if node.index in ("library", "region"):
-                return self._holdings(node)
             return None
         if isinstance(node, Or):
             text = [i for i in node.items if _is_text(i)]
@@ -137,7 +147,7 @@ class Compiler:
     def _anchor(self, node) -> bool:
         if _is_text(node):
             return positive(node)
-        return isinstance(node, Term) and node.index in KEY_INDEXES + ("library", "region")
+        return isinstance(node, Term) and node.index in KEY_INDEXES
 
     def _filter(self, t: Term):
         if t.index == "year":
@@ -149,21 +159,16 @@ class Compiler:
             return getattr(Record, t.index).in_(values)
         raise QueryError(f"unsupported index {t.index}")
 
-    def _holdings(self, t: Term):
-        """The library (or the region's libraries) looked up first: a constant the planner can estimate."""
-        code = t.value.upper()
-        known = self.__dict__.setdefault("_libraries", {})  # looked up once per search
-        if (t.index, code) in known:
-            libraries = known[t.index, code]
-        elif t.index == "library":
+    def _holding_match(self, t: Term):
+        """Any of the library's (or the region's libraries') holding tokens; a code nobody has
+        matches nothing. Looked up for every search: a library joins a region at any time."""
+        code = t.value.strip().upper()
+        if t.index == "library":
             libraries = list(db.session.scalars(sa.select(Library.id).where(Library.code == code)))
         else:
             libraries = list(db.session.scalars(
                 sa.select(Library.id).join(Region, Region.id == Library.region_id).where(Region.code == code)))
-        known[t.index, code] = libraries
-        if len(libraries) == 1:
-            return sa.select(Holding.record_id).where(Holding.library_id == libraries[0])
-        return sa.select(Holding.record_id).where(Holding.library_id.in_(libraries))
+        return Match(HOLDINGS_COLUMN, tuple((holding_token(i),) for i in sorted(libraries)) or ((NO_HOLDING,),), "any")
 
     def _keys(self, t: Term):
         from app.marc.normalise import isbn_key

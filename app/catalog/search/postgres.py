@@ -122,6 +122,8 @@ class PostgresBackend(SearchBackend):
     def index_many(self, rows, fresh=False):
         if not rows:
             return
+        if not fresh:
+            rows = self.with_holdings(rows)
         cols = ", ".join(FTS_COLUMNS)
         values = ", ".join(f"CAST(:{c} AS tsvector)" for c in FTS_COLUMNS)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FTS_COLUMNS)
@@ -135,6 +137,14 @@ class PostgresBackend(SearchBackend):
 
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_search"))
+
+    def index_holdings(self, record_ids):
+        ids = sorted(set(record_ids))
+        if ids:
+            db.session.flush()
+            held = self.holdings_texts(ids)
+            db.session.execute(sa.text("UPDATE record_search SET holdings = CAST(:h AS tsvector) WHERE record_id = :id"),
+                               [{"id": r, "h": tsvector_literal(held.get(r, ""))} for r in ids])
 
     def text_ids(self, tree):
         params: dict = {}

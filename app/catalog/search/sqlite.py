@@ -74,6 +74,7 @@ class SQLiteBackend(SearchBackend):
             return
         if not fresh:
             db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), [{"id": r} for r, _ in rows])
+            rows = self.with_holdings(rows)
         db.session.execute(
             sa.text("INSERT INTO record_fts (rowid, " + ", ".join(FTS_COLUMNS) + ") VALUES (:id, "
                     + ", ".join(":" + c for c in FTS_COLUMNS) + ")"),
@@ -81,6 +82,14 @@ class SQLiteBackend(SearchBackend):
 
     def unindex(self, record_id):
         db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), {"id": record_id})
+
+    def index_holdings(self, record_ids):
+        ids = sorted(set(record_ids))
+        if ids:
+            db.session.flush()
+            held = self.holdings_texts(ids)
+            db.session.execute(sa.text("UPDATE record_fts SET holdings = :h WHERE rowid = :id"),
+                               [{"id": r, "h": held.get(r, "")} for r in ids])
 
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_fts"))
