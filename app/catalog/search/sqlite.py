@@ -15,6 +15,11 @@ CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5("
           + ", ".join(FTS_COLUMNS) + ", tokenize = 'unicode61 remove_diacritics 0')")
 
 
+# Relevance is the text's: the holdings column (a filter) weighs nothing, or a record held by more of
+# a region's libraries would rank higher.
+RANK = "-bm25(record_fts, " + ", ".join("0" if c == "holdings" else "1" for c in FTS_COLUMNS) + ")"
+
+
 def _phrase(tokens: list[str]) -> str:
     prefix = tokens[-1].endswith("*")
     words = [t.rstrip("*").replace('"', '""') for t in tokens]
@@ -103,7 +108,7 @@ class SQLiteBackend(SearchBackend):
         tree = skeleton(tree)
         if tree is None:
             return None
-        return (sa.text("SELECT rowid AS record_id, -bm25(record_fts) AS rank FROM record_fts "
+        return (sa.text("SELECT rowid AS record_id, " + RANK + " AS rank FROM record_fts "
                         "WHERE record_fts MATCH :q")
                 .bindparams(sa.bindparam("q", fts_query(tree), unique=True))
                 .columns(sa.column("record_id"), sa.column("rank")))
@@ -117,7 +122,7 @@ class SQLiteBackend(SearchBackend):
             return {}
         wanted = set(ids)
         rows = db.session.connection().execute(
-            sa.text("SELECT rowid, -bm25(record_fts) FROM record_fts WHERE record_fts MATCH :q "
+            sa.text("SELECT rowid, " + RANK + " FROM record_fts WHERE record_fts MATCH :q "
                     "AND rowid BETWEEN :lo AND :hi"), {"q": fts_query(tree), "lo": min(ids), "hi": max(ids)}).all()
         return {rowid: rank for rowid, rank in rows if rowid in wanted}
 
@@ -145,7 +150,7 @@ class SQLiteBackend(SearchBackend):
         phrases = [p for m in _matches(skeleton(text)) for p in m.phrases]
         if len(phrases) < 2 and all(len(p) < 2 for p in phrases):
             return None
-        return sa.literal_column("-bm25(record_fts)")
+        return sa.literal_column(RANK)
 
     def newest_first_free(self, text, lead):
         return text is not None and lead
