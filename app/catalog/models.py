@@ -89,6 +89,10 @@ class RecordVersion(db.Model):
 
 
 class Holding(db.Model):
+    """A member library's copies of a record. The search finds holdings through tokens in the record's
+    full-text row: whatever adds, moves or deletes holdings calls `backend().index_holdings(record
+    ids)` in the same transaction (catalog.services.add_holding, the importer, a merge do)."""
+
     __tablename__ = "holdings"
     __table_args__ = (Index("ix_holdings_library_record", "library_id", "record_id"),)
 
