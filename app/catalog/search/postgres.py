@@ -183,7 +183,7 @@ class PostgresBackend(SearchBackend):
         if not (isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1):
             return False
         threshold = BROAD_ESTIMATE_PREFIX if text.phrases[0][0].endswith("*") else BROAD_ESTIMATE
-        compiled = q.compile(dialect=db.engine.dialect)
+        compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
         plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
                                                        compiled.params).scalar()
         if isinstance(plan, str):
