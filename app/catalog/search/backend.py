@@ -73,10 +73,22 @@ class SearchBackend(Compiler):
     def unindex(self, record_id: int) -> None:
         raise NotImplementedError
 
+    holdings_update = ""  # the engine's statement setting one row's holdings (:id, :h)
+
+    def holdings_value(self, text: str):
+        """The holdings tokens as the engine stores them."""
+        return text
+
     def index_holdings(self, record_ids) -> None:
         """Bring the holdings tokens of these records' full-text rows in step with their holdings
         (after holdings were added, moved or removed)."""
-        raise NotImplementedError
+        ids = sorted(set(record_ids))
+        if not ids:
+            return
+        db.session.flush()
+        held = self.holdings_texts(ids)
+        db.session.execute(sa.text(self.holdings_update),
+                           [{"id": r, "h": self.holdings_value(held.get(r, ""))} for r in ids])
 
     def holdings_texts(self, record_ids) -> dict[int, str]:
         """{record id: its holding libraries as tokens} for records with holdings."""

@@ -139,13 +139,10 @@ class PostgresBackend(SearchBackend):
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_search"))
 
-    def index_holdings(self, record_ids):
-        ids = sorted(set(record_ids))
-        if ids:
-            db.session.flush()
-            held = self.holdings_texts(ids)
-            db.session.execute(sa.text("UPDATE record_search SET holdings = CAST(:h AS tsvector) WHERE record_id = :id"),
-                               [{"id": r, "h": tsvector_literal(held.get(r, ""))} for r in ids])
+    holdings_update = "UPDATE record_search SET holdings = CAST(:h AS tsvector) WHERE record_id = :id"
+
+    def holdings_value(self, text):
+        return tsvector_literal(text)
 
     def text_ids(self, tree):
         params: dict = {}

@@ -88,13 +88,7 @@ class SQLiteBackend(SearchBackend):
     def unindex(self, record_id):
         db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), {"id": record_id})
 
-    def index_holdings(self, record_ids):
-        ids = sorted(set(record_ids))
-        if ids:
-            db.session.flush()
-            held = self.holdings_texts(ids)
-            db.session.execute(sa.text("UPDATE record_fts SET holdings = :h WHERE rowid = :id"),
-                               [{"id": r, "h": held.get(r, "")} for r in ids])
+    holdings_update = "UPDATE record_fts SET holdings = :h WHERE rowid = :id"
 
     def clear(self):
         db.session.execute(sa.text("DELETE FROM record_fts"))
