@@ -170,8 +170,8 @@ class SearchBackend(Compiler):
         if base_filter is not None:
             conditions.append(base_filter)
         phrases = [p for t in text_terms(node) for p in query_terms(t.value)] if node is not None else []
-        # The full-text table leads (SQLite joins from it) unless another index-backed term (a key, a
-        # holding library) is beside it: then each is a list the database intersects, as before.
+        # The full-text table leads (SQLite joins from it) unless another index-backed term (a key) is
+        # beside it: then each is a list the database intersects. Holdings are full text (compile.py).
         lead = tree is None or not self.anchored_besides_text(tree)
         if exact_count:
             return self._search_page(text, conditions, tree, phrases, page, per_page, sort, facets, lead)
@@ -181,9 +181,9 @@ class SearchBackend(Compiler):
                      estimate=False) -> SearchResult:
         """The condition is evaluated once for the count, the order and the facets: its first
         SORT_LIMIT + 1 hits, in whatever order the database finds them fastest (newest first where
-        that costs nothing, see newest_first_free). Up to SORT_LIMIT they
-        are all the hits, sorted here by date, or ranked or sorted by title for these ids only; past it
-        only the newest are wanted, for the page and the facet sample.
+        that costs nothing, see newest_first_free). Up to SORT_LIMIT they are all the hits, sorted
+        here by date, or ranked or sorted by title for these ids only; past it only the newest are
+        wanted, for the page and the facet sample.
 
         `estimate`: the query is full text alone, so the engine's statistics may say it is broad,
         and then the capped count is skipped. If the newest hits then run out before the page or the

@@ -139,7 +139,7 @@ class Compiler:
         return None
 
     def anchored_besides_text(self, node) -> bool:
-        """An AND with a key or holdings term (or an anchored OR) beside its full text."""
+        """An AND with a key term (or an anchored OR) beside its full text."""
         if not isinstance(node, And):
             return False
         return any(not _is_text(i) and self._id_select(i) is not None for i in node.items)
