@@ -29,6 +29,7 @@ from app.marc.io.results import MarcReadError
 from . import services
 from .indexing import from_json, index_entries
 from .search import backend
+from .search.compile import holding_token
 from .models import Holding, Record, RecordKey, RecordVersion
 from .prepare import Prepared, prepare, prepare_chunks
 
@@ -197,7 +198,7 @@ class Importer:
                     self.stats.updated += 1
         ids = self._insert(fresh)
         if self.library_id is not None:
-            self._holdings([(existing.get(k) or ids[k], p) for k, p in good.items()])
+            self._holdings([(existing.get(k) or ids[k], p) for k, p in good.items()], fresh=set(ids.values()))
         db.session.commit()
         db.session.expunge_all()
 
@@ -221,11 +222,16 @@ class Importer:
         entries = []
         for p in fresh:
             p.entry.record_id = ids[p.source_key]
+            if self.library_id is not None and p.values["kind"] == "bibliographic":
+                # the holding _holdings adds: its token goes in with the row, not by rewriting it
+                p.entry.texts = {**p.entry.texts, "holdings": holding_token(self.library_id)}
             entries.append(p.entry)
         index_entries(entries, fresh=True)
         return ids
 
-    def _holdings(self, pairs) -> None:
+    def _holdings(self, pairs, fresh: set[int]) -> None:
+        """The library's holdings of the batch's records; the tokens of records inserted in this
+        batch were indexed with them (_insert), those of records already there are updated."""
         bib = [(rid, p) for rid, p in pairs if p.values["kind"] == "bibliographic"]
         if not bib:
             return
@@ -235,7 +241,7 @@ class Importer:
                  "created_at": utcnow()} for rid, p in bib if rid not in have]
         if rows:
             db.session.execute(sa.insert(Holding), rows)
-            backend().index_holdings([r["record_id"] for r in rows])
+            backend().index_holdings([r["record_id"] for r in rows if r["record_id"] not in fresh])
             self.stats.holdings += len(rows)
 
 

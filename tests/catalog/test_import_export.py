@@ -77,6 +77,16 @@ def test_library_holdings_are_added_once(ctx):
     assert backend().search(Term("library", "WHU")).total == 10
 
 
+def test_holdings_of_a_second_library_reach_records_already_loaded(ctx):
+    """New records get their holding's search token as they are indexed; records already in the
+    catalogue get the new library's token added beside the first one's."""
+    whu, pku = gen_library(code="WHU").id, gen_library(code="PKU").id
+    _import(MARC / "unimarc/dp2_sru_cnmarcxml.xml", library_id=whu)
+    _import(MARC / "unimarc/dp2_sru_cnmarcxml.xml", library_id=pku)
+    assert backend().search(Term("library", "WHU")).total == backend().search(Term("library", "PKU")).total == 10
+    assert backend().search(Term("library", "ZJU")).total == 0
+
+
 def test_cli_import_errors_are_one_line(ctx, tmp_path):
     runner = ctx.test_cli_runner()
     missing = runner.invoke(args=["catalog", "import", str(tmp_path / "nope.mrc")])

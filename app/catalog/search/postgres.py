@@ -54,7 +54,7 @@ def vector_literal(tokens: list[str]) -> str:
     for i, tok in enumerate(tokens, start=1):
         pos = min(i, MAX_POSITION)
         positions.setdefault(tok, []).append(pos)
-        cjk = len(tok) == 1 and is_cjk(tok)
+        cjk = is_cjk(tok)
         if cjk and previous_cjk is not None:
             positions.setdefault(previous_cjk + tok, []).append(min(i - 1, MAX_POSITION))
         previous_cjk = tok if cjk else None
@@ -66,12 +66,12 @@ def phrase_items(tokens: list[str]) -> list[tuple[str, int]]:
     (the last pair overlapping the one before when the run is odd), other tokens as they are."""
     out, i, n = [], 0, len(tokens)
     while i < n:
-        if not (len(tokens[i]) == 1 and is_cjk(tokens[i])):
+        if not is_cjk(tokens[i]):
             out.append((tokens[i], i))
             i += 1
             continue
         j = i
-        while j < n and len(tokens[j]) == 1 and is_cjk(tokens[j]):
+        while j < n and is_cjk(tokens[j]):
             j += 1
         if j - i == 1:
             out.append((tokens[i], i))
