@@ -472,11 +472,11 @@ def label(sql: str) -> str:
                          ("material", "records.material,"), ("year", "records.year,")):
         if "group by" in s and s.startswith(f"select {marker.rstrip(',')}"):
             return "facet_" + name
-    if s.startswith("select records.id, records.year"):
+    if s.startswith(("select records.id, records.year", "select record_search.record_id, record_search.year")):
         return "hits"  # the condition evaluated once: count, order, page and facet sample come from it
     if "bm25(" in s or "ts_rank(" in s:
         return "rank"
-    if s.startswith("select records.id"):
+    if s.startswith(("select records.id", "select record_search.record_id")):
         return "page"
     return "other"
 
@@ -573,6 +573,10 @@ def run_searches(queries: list[dict], engine_name: str, stage: str, before=None,
         timer.current = None
         return ms_plain, res, ms_facets, res_f, parts
 
+    if not os.environ.get("BENCH_NO_SETTLE"):
+        from app.core.runtime import settle
+
+        settle()  # as wsgi.py does once the application has started
     for _, p in parsed:  # warm-up pass
         for package in (current, before) if before else (current,):
             one(p, FACETS, package)
@@ -680,14 +684,14 @@ def code_version() -> dict:
     migrations/ (so that a change of the code between two stages shows)."""
     import hashlib
 
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    def git(*args):  # not stripped: a porcelain line begins with its status, a blank for "not staged"
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
 
     digest = hashlib.sha256()
     for f in sorted(list((REPO / "app").rglob("*.py")) + list((REPO / "migrations").rglob("*.py"))):
         digest.update(str(f.relative_to(REPO)).encode() + f.read_bytes())
     changed = [line[3:] for line in git("status", "--porcelain", "app", "migrations").splitlines()]
-    return {"commit": git("rev-parse", "--short", "HEAD"), "changed_files": changed,
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "changed_files": changed,
             "code_digest": digest.hexdigest()[:12]}
 
 

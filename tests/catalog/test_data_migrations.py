@@ -22,6 +22,15 @@ def _vectors():
                                       "ORDER BY record_id")).all()
 
 
+def _copies():
+    """PostgreSQL: each full-text row's copy of its record's columns, beside the record's own."""
+    if db.engine.dialect.name != "postgresql":
+        return [], []
+    names = "status, kind, year, database, material, level, format"
+    return (db.session.execute(sa.text(f"SELECT record_id, {names} FROM record_search ORDER BY record_id")).all(),
+            db.session.execute(sa.text(f"SELECT id, {names} FROM records ORDER BY id")).all())
+
+
 def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
     rows = [services.create(None, cnmarc_book("中国经济发展报告", subject="经济发展")),
             services.create(None, marc21_book("Zebra economics", subject="Zebras.")),
@@ -42,4 +51,6 @@ def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
     db.session.remove()
     assert _subject_keys() == keys
     assert _vectors() == vectors
+    copies, records = _copies()
+    assert copies == records and (len(copies) == 3 or db.engine.dialect.name != "postgresql")
     assert set(backend().search(Term("title", "经济"), facets=()).ids) == {econ}

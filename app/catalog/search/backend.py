@@ -120,9 +120,11 @@ class SearchBackend(Compiler):
         the engine cannot rank."""
         return None
 
-    def driven(self, text, conditions: list, *columns, lead: bool = True):
+    def driven(self, text, conditions: list, *columns, lead: bool = True, hits_only: bool = False):
         """SELECT columns of the records matching the full-text group `text` (None: no full text) and the
-        conditions; and the expression that orders them newest first. `lead`: the full text may drive."""
+        conditions; and the expression that orders them newest first. `lead`: the full text may drive.
+        `hits_only`: the caller reads the columns and nothing else (it adds no order or join on
+        `records`), so an engine may answer from copies of the columns beside its full text."""
         found = [Record.id.in_(self.text_ids(text))] if text is not None else []
         return sa.select(*columns).where(*found, *conditions), Record.id
 
@@ -130,7 +132,7 @@ class SearchBackend(Compiler):
         """The hits of a large result (over SORT_LIMIT, so at least that many), newest first."""
         return q.order_by(id_order.desc())
 
-    def rank_column(self, tree, text, lead: bool):
+    def rank_column(self, tree, text, phrases: list[list[str]], lead: bool):
         """A column of the relevance of each hit, computed by the statement that finds the hits (the
         engine's full-text match already holds what it needs), or None: ranks() then asks again."""
         return None
@@ -188,9 +190,9 @@ class SearchBackend(Compiler):
         `estimate`: the query is full text alone, so the engine's statistics may say it is broad,
         and then the capped count is skipped. If the newest hits then run out before the page or the
         sample is full, the statistics were wrong and the search runs again, counting."""
-        rank = self.rank_column(tree, text, lead) if sort == "relevance" and phrases else None
+        rank = self.rank_column(tree, text, phrases, lead) if sort == "relevance" and phrases else None
         columns = (Record.id, Record.year) + ((rank,) if rank is not None else ())
-        q, id_order = self.driven(text, conditions, *columns, lead=lead)
+        q, id_order = self.driven(text, conditions, *columns, lead=lead, hits_only=True)
         in_order = self.newest_first_free(text, lead)
         if in_order:
             q = q.order_by(id_order.desc())
@@ -206,7 +208,8 @@ class SearchBackend(Compiler):
             page_ids = ordered[start:start + per_page]
         elif total > SORT_LIMIT:
             used = "recent"
-            newest = self.newest_first(self.driven(text, conditions, Record.id, lead=lead)[0], id_order)
+            newest = self.newest_first(self.driven(text, conditions, Record.id, lead=lead, hits_only=True)[0],
+                                      id_order)
             if start + per_page <= max(wanted, per_page):
                 ordered = list(db.session.scalars(newest.limit(max(wanted, per_page))))
                 page_ids = ordered[start:start + per_page]

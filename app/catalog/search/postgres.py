@@ -14,13 +14,15 @@ the two characters are adjacent, as the phrase requires.
 import json
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.selectable import FromClause, SelectBase
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from app.catalog.models import Record
 from app.catalog.tokens import is_cjk
 from app.extensions import db
 
-from .backend import FTS_COLUMNS, SearchBackend
+from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend
 from .query import And, Match, Not, Or
 
 # Collations that sort by code point, where a class number's beginning is a range of the index.
@@ -114,6 +116,49 @@ def ts_condition(tree, params: dict) -> str:
     raise ValueError(f"not a positive full-text tree: {tree!r}")
 
 
+# The records columns a search filters and orders on, copied into record_search and kept in step by
+# triggers (migration a7h8c0de0013); records.id is record_search.record_id.
+COPIED = {"status": sa.String, "kind": sa.String, "year": sa.Integer, "database": sa.String,
+          "material": sa.String, "level": sa.String, "format": sa.String}
+SEARCH = sa.table("record_search", sa.column("record_id", sa.Integer), *(sa.column(n, t) for n, t in COPIED.items()))
+
+
+def on_search_row(expressions):
+    """The expressions with the records columns replaced by record_search's copies; None when one
+    needs a column that is not copied. A sub-query is left as it is: it has its own FROM."""
+    records = Record.__table__
+    missing = []
+
+    def replace(element):
+        if isinstance(element, (SelectBase, FromClause)):
+            return element
+        if isinstance(element, sa.Column) and element.table is records:
+            name = "record_id" if element.name == "id" else element.name
+            if name in SEARCH.c:
+                return SEARCH.c[name]
+            missing.append(element.name)
+        return None
+
+    out = [visitors.replacement_traverse(getattr(e, "__clause_element__", lambda: e)(), {}, replace)
+           for e in expressions]  # an ORM attribute (Record.id) as its column
+    return None if missing else out
+
+
+def _one_word(text) -> bool:
+    """A single token, not a word's beginning: its hits are counted or estimated (surely_broad)."""
+    return (isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1
+            and not text.phrases[0][0].endswith("*"))
+
+
+def _plan_rows(sql: str, params: dict, driver: bool = False) -> float:
+    explain = "EXPLAIN (FORMAT JSON) " + sql
+    conn = db.session.connection()
+    plan = (conn.exec_driver_sql(explain, params) if driver else conn.execute(sa.text(explain), params)).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
+
+
 class PostgresBackend(SearchBackend):
     name = "postgresql-tsvector"
 
@@ -151,18 +196,24 @@ class PostgresBackend(SearchBackend):
                 .bindparams(*[sa.bindparam(k, v, unique=True) for k, v in params.items()])
                 .columns(sa.column("record_id")))
 
-    def driven(self, text, conditions, *columns, lead=True):
+    def driven(self, text, conditions, *columns, lead=True, hits_only=False):
         """Joined with record_search rather than `id IN (…)`, so that for a frequent word the planner
-        can walk record_search backwards for the newest hits and stop, instead of collecting them all."""
+        can walk record_search backwards for the newest hits and stop, instead of collecting them all.
+
+        `hits_only`: from record_search alone when the columns and conditions need only the records
+        columns copied there (migration a7h8c0de0013): the row read for each hit holds them, where
+        the join looked each hit up in the records table again."""
         if text is None or not lead:
             return super().driven(text, conditions, *columns)
         params: dict = {}
-        where = ts_condition(text, params)
-        search = sa.table("record_search", sa.column("record_id"))
-        q = (sa.select(*columns).select_from(sa.join(search, Record.__table__, Record.id == search.c.record_id))
-             .where(sa.text(where).bindparams(*[sa.bindparam(k, v, unique=True) for k, v in params.items()]),
-                    *conditions))
-        return q, search.c.record_id
+        match = sa.text(ts_condition(text, params)).bindparams(
+            *[sa.bindparam(k, v, unique=True) for k, v in params.items()])
+        if hits_only and (alone := on_search_row([*columns, *conditions])) is not None:
+            return sa.select(*alone[:len(columns)]).select_from(SEARCH).where(match, *alone[len(columns):]), \
+                SEARCH.c.record_id
+        q = (sa.select(*columns).select_from(sa.join(SEARCH, Record.__table__, Record.id == SEARCH.c.record_id))
+             .where(match, *conditions))
+        return q, SEARCH.c.record_id
 
     def search(self, *args, **kwargs):
         """With room for exact bitmaps: at the default work_mem (4 MB) the bitmap of a frequent word
@@ -171,6 +222,11 @@ class PostgresBackend(SearchBackend):
         this transaction only."""
         db.session.execute(sa.text(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'"))
         return super().search(*args, **kwargs)
+
+    def estimate(self, text) -> float:
+        """The planner's estimate of the rows matching a full-text tree (no statement is run)."""
+        params: dict = {}
+        return _plan_rows(f"SELECT record_id FROM record_search WHERE {ts_condition(text, params)}", params)
 
     def surely_broad(self, text, q):
         """For a single token only (a character, a pair, a word, a word's beginning), whose share
@@ -181,11 +237,18 @@ class PostgresBackend(SearchBackend):
             return False
         threshold = BROAD_ESTIMATE_PREFIX if text.phrases[0][0].endswith("*") else BROAD_ESTIMATE
         compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
-        plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
-                                                       compiled.params).scalar()
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return plan[0]["Plan"]["Plan Rows"] >= threshold
+        return _plan_rows(str(compiled), compiled.params, driver=True) >= threshold
+
+    def rank_column(self, tree, text, phrases, lead):
+        """ts_rank from the row the match already read: ranks() asked for each hit's vector a second
+        time, a second visit to a page per hit (the rows are 1.2 KB, the hits scattered). The same
+        value as ranks() gives: the query's phrases, any of them, over all the text; 0 where they
+        do not occur (a hit found by a holding or a NOT alone)."""
+        if not lead or text is None or (not _one_word(text) and self.estimate(text) > SORT_LIMIT):
+            return None  # a result past SORT_LIMIT is not ranked: 10,001 ranks would be thrown away
+        query = sa.cast(sa.literal(tsquery_literal(phrases, "any")), TSQUERY)
+        everything = sa.literal_column("record_search.everything")
+        return sa.case((everything.op("@@")(query), sa.func.ts_rank(everything, query)), else_=0)
 
     def ranked(self, tree, phrases):
         return (sa.text("SELECT record_id, ts_rank(everything, CAST(:q AS tsquery)) AS rank FROM record_search "

@@ -120,7 +120,7 @@ class SQLiteBackend(SearchBackend):
                     "AND rowid BETWEEN :lo AND :hi"), {"q": fts_query(tree), "lo": min(ids), "hi": max(ids)}).all()
         return {rowid: rank for rowid, rank in rows if rowid in wanted}
 
-    def driven(self, text, conditions, *columns, lead=True):
+    def driven(self, text, conditions, *columns, lead=True, hits_only=False):
         """Started from the full-text table, in its rowid order: FTS5 then reads a posting list only as
         far as needed (the first 10,001 hits, the newest 1,000), where `id IN (MATCH …)` reads all of it
         first (148,001 entries for 学 at a million records). `+` keeps the planner from turning the join
@@ -133,7 +133,7 @@ class SQLiteBackend(SearchBackend):
                     *conditions))
         return q, sa.literal_column("record_fts.rowid")
 
-    def rank_column(self, tree, text, lead):
+    def rank_column(self, tree, text, phrases, lead):
         """bm25 of the very MATCH that finds the hits, when it holds all of the query's full text
         (a NOT's phrases add nothing to bm25: they occur in none of the hits) and matching it is
         dear — phrases, several terms: ranks() matched 中国文学 with 人民文学出版社 a second time, 46
