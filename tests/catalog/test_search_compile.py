@@ -187,3 +187,23 @@ def test_past_the_sort_limit_pages_stay_newest_first(shelf, monkeypatch):
         database = db.session.get(Record, rid).database
         expected[database] = expected.get(database, 0) + 1
     assert dict(res.facets["database"]) == expected
+
+
+def test_counting_before_fetching_gives_the_same_answers(shelf, monkeypatch):
+    """Where an engine expects a large result it counts the hits before fetching them; a wrong guess
+    (a small result) must only cost time, and a right one give the same page as fetching them."""
+    queries = [None, A, Or((A, B)), And((CHINESE, Not(C))), LIB]
+    sorts = ("relevance", "date", "title")
+
+    def answers():
+        return [(r.total, r.ids, r.sort, r.facets) for r in
+                (backend().search(node, sort=sort, per_page=2) for node in queries for sort in sorts)]
+
+    for limit in (10_000, 3):  # every result small; then most of them past the limit
+        monkeypatch.setattr(backend_module, "SORT_LIMIT", limit)
+        monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+        fetched = answers()
+        monkeypatch.setattr(type(backend()), "likely_broad", lambda self, text, lead: True)
+        assert answers() == fetched
+        monkeypatch.undo()
+    assert any(total > 3 for total, *_ in fetched)

@@ -153,6 +153,12 @@ class SearchBackend(Compiler):
         from its statistics) saves the capped count, the largest cost of a one-character query."""
         return False
 
+    def likely_broad(self, text, lead: bool) -> bool:
+        """Whether the full text `text` is expected (not known) to have more than SORT_LIMIT hits:
+        then they are counted before they are fetched, as a count brings no rows back. A wrong
+        guess costs time, never the answer."""
+        return False
+
     def ids_in(self, column, ids: list[int]):
         """`column IN ids` for up to SORT_LIMIT ids (an engine may pass them as one parameter)."""
         return column.in_(ids)
@@ -197,8 +203,14 @@ class SearchBackend(Compiler):
         if in_order:
             q = q.order_by(id_order.desc())
         broad = estimate and self.surely_broad(text, q)
-        hits = [] if broad else _rows(q.limit(SORT_LIMIT + 1))
-        total = SORT_LIMIT + 1 if broad else len(hits)
+        counted = None
+        if not broad and not in_order and self.likely_broad(text, lead):
+            counted = db.session.scalar(sa.select(sa.func.count()).select_from(q.limit(SORT_LIMIT + 1).subquery()))
+        if broad or (counted is not None and counted > SORT_LIMIT):
+            hits, total = [], SORT_LIMIT + 1
+        else:
+            hits = _rows(q.limit(SORT_LIMIT + 1))
+            total = len(hits)
         ids = [h[0] for h in hits]
         start = (page - 1) * per_page
         used = sort

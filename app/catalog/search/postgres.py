@@ -225,8 +225,17 @@ class PostgresBackend(SearchBackend):
 
     def estimate(self, text) -> float:
         """The planner's estimate of the rows matching a full-text tree (no statement is run)."""
-        params: dict = {}
-        return _plan_rows(f"SELECT record_id FROM record_search WHERE {ts_condition(text, params)}", params)
+        known = self.__dict__.setdefault("_estimates", {})  # one backend object serves one search
+        if text not in known:
+            params: dict = {}
+            known[text] = _plan_rows(f"SELECT record_id FROM record_search WHERE {ts_condition(text, params)}", params)
+        return known[text]
+
+    def likely_broad(self, text, lead):
+        """From the planner's estimate, for combinations and words' beginnings (a single token is
+        either counted or known broad, see surely_broad): 10,001 rows counted, not fetched, where
+        the statistics expect more; 5 ms of 30 for relig* (17,676 hits)."""
+        return lead and text is not None and not _one_word(text) and self.estimate(text) > SORT_LIMIT
 
     def surely_broad(self, text, q):
         """For a single token only (a character, a pair, a word, a word's beginning), whose share
@@ -244,7 +253,7 @@ class PostgresBackend(SearchBackend):
         time, a second visit to a page per hit (the rows are 1.2 KB, the hits scattered). The same
         value as ranks() gives: the query's phrases, any of them, over all the text; 0 where they
         do not occur (a hit found by a holding or a NOT alone)."""
-        if not lead or text is None or (not _one_word(text) and self.estimate(text) > SORT_LIMIT):
+        if not lead or text is None or self.likely_broad(text, lead):
             return None  # a result past SORT_LIMIT is not ranked: 10,001 ranks would be thrown away
         query = sa.cast(sa.literal(tsquery_literal(phrases, "any")), TSQUERY)
         everything = sa.literal_column("record_search.everything")
