@@ -221,11 +221,12 @@ class PostgresBackend(SearchBackend):
         vectors of every row on 7,359 pages (学 held by the largest library: 253 ms). SET LOCAL: for
         this transaction only."""
         db.session.execute(sa.text(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'"))
+        self.__dict__.pop("_estimates", None)  # the planner's estimates are kept for one search only
         return super().search(*args, **kwargs)
 
     def estimate(self, text) -> float:
         """The planner's estimate of the rows matching a full-text tree (no statement is run)."""
-        known = self.__dict__.setdefault("_estimates", {})  # one backend object serves one search
+        known = self.__dict__.setdefault("_estimates", {})
         if text not in known:
             params: dict = {}
             known[text] = _plan_rows(f"SELECT record_id FROM record_search WHERE {ts_condition(text, params)}", params)
