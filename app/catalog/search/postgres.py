@@ -14,9 +14,9 @@ the two characters are adjacent, as the phrase requires.
 import json
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.selectable import FromClause, SelectBase
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from app.catalog.models import Record
 from app.catalog.tokens import is_cjk
