@@ -573,10 +573,9 @@ def run_searches(queries: list[dict], engine_name: str, stage: str, before=None,
         timer.current = None
         return ms_plain, res, ms_facets, res_f, parts
 
-    if not os.environ.get("BENCH_NO_SETTLE"):
-        from app.core.runtime import settle
+    from app.core.runtime import settle
 
-        settle()  # as wsgi.py does once the application has started
+    settle()  # as wsgi.py does once the application has started
     for _, p in parsed:  # warm-up pass
         for package in (current, before) if before else (current,):
             one(p, FACETS, package)

@@ -195,7 +195,8 @@ class SearchBackend(Compiler):
 
         `estimate`: the query is full text alone, so the engine's statistics may say it is broad,
         and then the capped count is skipped. If the newest hits then run out before the page or the
-        sample is full, the statistics were wrong and the search runs again, counting."""
+        sample is full, the statistics were wrong and the search runs again, counting. Where the
+        engine only expects a large result (likely_broad), the capped count runs without fetching."""
         rank = self.rank_column(tree, text, phrases, lead) if sort == "relevance" and phrases else None
         columns = (Record.id, Record.year) + ((rank,) if rank is not None else ())
         q, id_order = self.driven(text, conditions, *columns, lead=lead, hits_only=True)

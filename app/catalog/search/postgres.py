@@ -144,10 +144,13 @@ def on_search_row(expressions):
     return None if missing else out
 
 
-def _one_word(text) -> bool:
-    """A single token, not a word's beginning: its hits are counted or estimated (surely_broad)."""
-    return (isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1
-            and not text.phrases[0][0].endswith("*"))
+def _one_token(text) -> bool:
+    """A single token: a character, a pair, a word or a word's beginning (`hist*`)."""
+    return isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1
+
+
+def _prefix(text) -> bool:
+    return text.phrases[0][0].endswith("*")
 
 
 def _plan_rows(sql: str, params: dict, driver: bool = False) -> float:
@@ -236,16 +239,18 @@ class PostgresBackend(SearchBackend):
         """From the planner's estimate, for combinations and words' beginnings (a single token is
         either counted or known broad, see surely_broad): 10,001 rows counted, not fetched, where
         the statistics expect more; 5 ms of 30 for relig* (17,676 hits)."""
-        return lead and text is not None and not _one_word(text) and self.estimate(text) > SORT_LIMIT
+        if not lead or text is None or (_one_token(text) and not _prefix(text)):
+            return False
+        return self.estimate(text) > SORT_LIMIT
 
     def surely_broad(self, text, q):
         """For a single token only (a character, a pair, a word, a word's beginning), whose share
         of the rows PostgreSQL's statistics of the vectors know (its most common elements, sampled by
         ANALYZE): the planner's estimate of hits. Combinations are left to the capped count, as
         their estimates assume independence, which Chinese text does not have."""
-        if not (isinstance(text, Match) and len(text.phrases) == 1 and len(phrase_items(list(text.phrases[0]))) == 1):
+        if not _one_token(text):
             return False
-        threshold = BROAD_ESTIMATE_PREFIX if text.phrases[0][0].endswith("*") else BROAD_ESTIMATE
+        threshold = BROAD_ESTIMATE_PREFIX if _prefix(text) else BROAD_ESTIMATE
         compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
         return _plan_rows(str(compiled), compiled.params, driver=True) >= threshold
 
