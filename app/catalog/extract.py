@@ -37,10 +37,10 @@ class Extract:
     see_also: list[str] = field(default_factory=list)  # authority related headings (5XX)
 
     @property
-    def everything(self) -> str:
-        parts = [self.title, self.author, self.publisher, self.place, self.edition, *self.subjects,
-                 *self.names, *self.notes, *self.series, *self.see_from]
-        return " ".join(p for p in parts if p)
+    def everything_parts(self) -> list[str]:
+        """What the 'everything' index column holds, piece by piece (search.texts_for)."""
+        return [self.title, self.author, self.publisher, self.place, self.edition, *self.subjects,
+                *self.names, *self.notes, *self.series, *self.see_from]
 
 
 def _subs(field_, codes: str) -> list[str]:
@@ -51,19 +51,42 @@ def _join(field_, codes: str) -> str:
     return " ".join(_subs(field_, codes))
 
 
+_TRAILING = re.compile(r"[\s/:;,=.]+$")
+
+
 def _clean(text: str) -> str:
     """Trailing ISBD punctuation is catalogued in MARC 21; the index wants the words only."""
-    return re.sub(r"[\s/:;,=.]+$", "", text.strip())
+    return _TRAILING.sub("", text.strip())
 
 
-def _fields(record: Record, *tags: str):
-    wanted = set(tags)
-    return [f for f in record.fields if f.tag in wanted]
+class _Tags:
+    """The record's fields by tag, gathered in one pass: extraction asks for some thirty tags, and
+    walking every field for each was a third of the importer's extraction time."""
+
+    __slots__ = ("fields", "_by_tag")
+
+    def __init__(self, record: Record):
+        self.fields = record.fields
+        by_tag: dict[str, list] = {}
+        for position, f in enumerate(self.fields):
+            by_tag.setdefault(f.tag, []).append((position, f))
+        self._by_tag = by_tag
+
+    def __call__(self, *tags: str) -> list:
+        """The fields with these tags, in the record's order."""
+        if len(tags) == 1:
+            return [f for _, f in self._by_tag.get(tags[0], ())]
+        found = [pair for tag in tags for pair in self._by_tag.get(tag, ())]
+        found.sort(key=_position)
+        return [f for _, f in found]
+
+    def first(self, *tags: str):
+        found = self(*tags)
+        return found[0] if found else None
 
 
-def _first(record: Record, *tags: str):
-    found = _fields(record, *tags)
-    return found[0] if found else None
+def _position(pair) -> int:
+    return pair[0]
 
 
 def _year(text: str | None) -> int | None:
@@ -95,122 +118,123 @@ def extract(record: Record) -> Extract:
     f001 = record.get("001")
     control = f001.data.strip() if f001 is not None and f001.data else None
     ex = Extract(classification=c, control_number=control or None)
+    tags = _Tags(record)
     if c.format == "marc21":
-        _marc21(record, ex) if c.kind != "authority" else _marc21_authority(record, ex)
+        _marc21(tags, ex) if c.kind != "authority" else _marc21_authority(tags, ex)
     else:
-        _unimarc(record, ex) if c.kind != "authority" else _unimarc_authority(record, ex)
+        _unimarc(tags, ex) if c.kind != "authority" else _unimarc_authority(tags, ex)
     return ex
 
 
-def _marc21(record: Record, ex: Extract) -> None:
-    f245 = _first(record, "245")
+def _marc21(tags: _Tags, ex: Extract) -> None:
+    f245 = tags.first("245")
     if f245:
         ex.title = _clean(_join(f245, "abnp"))
-    main = _first(record, "100", "110", "111")
+    main = tags.first("100", "110", "111")
     if main:
         ex.author = _clean(_join(main, "abcdq"))
-    for f in _fields(record, "100", "110", "111", "700", "710", "711"):
+    for f in tags("100", "110", "111", "700", "710", "711"):
         ex.names.append(_clean(_join(f, "abcdq")))
     if not ex.author and f245:
         ex.author = _clean(_join(f245, "c"))
-    imprint = _first(record, "264", "260")
+    imprint = tags.first("264", "260")
     if imprint:
         ex.place = _clean(_join(imprint, "a"))
         ex.publisher = _clean(_join(imprint, "b"))
-    f008 = record.get("008")
+    f008 = tags.first("008")
     if f008 and len(f008.data) >= 11:
         ex.year = _year(f008.data[7:11])
     if ex.year is None and imprint:
         ex.year = _year(_join(imprint, "c"))
-    ed = _first(record, "250")
+    ed = tags.first("250")
     if ed:
         ex.edition = _clean(_join(ed, "ab"))
-    for f in _fields(record, "600", "610", "611", "630", "648", "650", "651", "653", "655"):
+    for f in tags("600", "610", "611", "630", "648", "650", "651", "653", "655"):
         ex.subjects.append(" -- ".join(_clean(s) for s in _subs(f, "abcdvxyz")))
-    for f in _fields(record, "490", "830", "440"):
+    for f in tags("490", "830", "440"):
         ex.series.append(_clean(_join(f, "anpv")))
-    for f in record.fields:
+    for f in tags.fields:
         if f.tag.startswith("5") and not f.control_field:
             ex.notes.append(_join(f, "a"))
-    _add_isbns(ex, [v for f in _fields(record, "020") for v in _subs(f, "a")])
-    _add_issns(ex, [v for f in _fields(record, "022") for v in _subs(f, "a")])
-    for f in _fields(record, "050", "090"):
+    _add_isbns(ex, [v for f in tags("020") for v in _subs(f, "a")])
+    _add_issns(ex, [v for f in tags("022") for v in _subs(f, "a")])
+    for f in tags("050", "090"):
         for v in _subs(f, "a")[:1]:
             ex.keys.add(("lcc", v.replace(" ", "").upper()))
-    for f in _fields(record, "082"):
+    for f in tags("082"):
         for v in _subs(f, "a")[:1]:
             ex.keys.add(("ddc", v.replace("/", "")))
-    for f in _fields(record, "084"):
+    for f in tags("084"):
         if "clc" in [s.lower() for s in _subs(f, "2")]:
             for v in _subs(f, "a"):
                 ex.keys.add(("clc", v.replace(" ", "").upper()))
-    for f in _fields(record, "856"):
+    for f in tags("856"):
         for url in _subs(f, "u"):
             ex.links.append((url, _join(f, "3yz")))
 
 
-def _unimarc(record: Record, ex: Extract) -> None:
-    f200 = _first(record, "200")
+def _unimarc(tags: _Tags, ex: Extract) -> None:
+    f200 = tags.first("200")
     if f200:
         ex.title = " ".join(_subs(f200, "aehi"))
         ex.author = " ".join(_subs(f200, "f"))
-    for f in _fields(record, "700", "701", "702", "710", "711", "712"):
+    for f in tags("700", "701", "702", "710", "711", "712"):
         name = " ".join(_subs(f, "ab"))
         if name:
             ex.names.append(name)
     if not ex.author and ex.names:
         ex.author = ex.names[0]
-    imprint = _first(record, "210", "214")
+    imprint = tags.first("210", "214")
     if imprint:
         ex.place = " ".join(_subs(imprint, "a"))
         ex.publisher = " ".join(_subs(imprint, "c"))
-    f100 = _first(record, "100")
+    f100 = tags.first("100")
     a100 = _join(f100, "a") if f100 else ""
     if len(a100) >= 13:
         ex.year = _year(a100[9:13])
     if ex.year is None and imprint:
         ex.year = _year(_join(imprint, "d"))
-    ed = _first(record, "205")
+    ed = tags.first("205")
     if ed:
         ex.edition = _join(ed, "a")
-    for f in _fields(record, "600", "601", "602", "604", "605", "606", "607", "608", "610"):
+    for f in tags("600", "601", "602", "604", "605", "606", "607", "608", "610"):
         ex.subjects.append(" -- ".join(_subs(f, "abjxyz")))
-    for f in _fields(record, "225", "410"):
+    for f in tags("225", "410"):
         ex.series.append(_join(f, "aehiv"))
-    for f in record.fields:
+    for f in tags.fields:
         if f.tag.startswith("3") and not f.control_field:
             ex.notes.append(_join(f, "a"))
-    _add_isbns(ex, [v for f in _fields(record, "010") for v in _subs(f, "a")])
-    _add_issns(ex, [v for f in _fields(record, "011") for v in _subs(f, "a")])
-    for f in _fields(record, "690"):
+    _add_isbns(ex, [v for f in tags("010") for v in _subs(f, "a")])
+    _add_issns(ex, [v for f in tags("011") for v in _subs(f, "a")])
+    for f in tags("690"):
         for v in _subs(f, "a"):
             ex.keys.add(("clc", v.replace(" ", "").upper()))
-    for f in _fields(record, "680"):
+    for f in tags("680"):
         for v in _subs(f, "a")[:1]:
             ex.keys.add(("lcc", v.replace(" ", "").upper()))
-    for f in _fields(record, "676"):
+    for f in tags("676"):
         for v in _subs(f, "a")[:1]:
             ex.keys.add(("ddc", v.replace("/", "")))
-    for f in _fields(record, "856"):
+    for f in tags("856"):
         for url in _subs(f, "u"):
             ex.links.append((url, _join(f, "2yz")))
 
 
-def _marc21_authority(record: Record, ex: Extract) -> None:
-    head = _first(record, "100", "110", "111", "130", "150", "151", "155")
+def _marc21_authority(tags: _Tags, ex: Extract) -> None:
+    head = tags.first("100", "110", "111", "130", "150", "151", "155")
     if head is None:  # some agencies head with a local 1XX (IISG uses 103): take the first 1XX
-        head = next((f for f in record.fields if f.tag.startswith("1") and not f.control_field), None)
+        head = next((f for f in tags.fields if f.tag.startswith("1") and not f.control_field), None)
     if head:
         ex.title = ex.author = _clean(_join(head, "abcdqtvxyz"))
-    ex.see_from = [_clean(_join(f, "abcdqt")) for f in record.fields if f.tag.startswith("4") and not f.control_field]
-    ex.see_also = [_clean(_join(f, "abcdqt")) for f in record.fields if f.tag.startswith("5") and not f.control_field]
-    ex.notes = [_join(f, "a") for f in _fields(record, "670", "678", "680")]
+    ex.see_from = [_clean(_join(f, "abcdqt")) for f in tags.fields if f.tag.startswith("4") and not f.control_field]
+    ex.see_also = [_clean(_join(f, "abcdqt")) for f in tags.fields if f.tag.startswith("5") and not f.control_field]
+    ex.notes = [_join(f, "a") for f in tags("670", "678", "680")]
 
 
-def _unimarc_authority(record: Record, ex: Extract) -> None:
-    head = _first(record, "200", "210", "215", "220", "230", "240", "250")
+def _unimarc_authority(tags: _Tags, ex: Extract) -> None:
+    head = tags.first("200", "210", "215", "220", "230", "240", "250")
     if head:
         ex.title = ex.author = " ".join(_subs(head, "abcdfgxyz"))
-    ex.see_from = [" ".join(_subs(f, "abcdfg")) for f in _fields(record, "400", "410", "415", "420", "430", "440", "450")]
-    ex.see_also = [" ".join(_subs(f, "abcdfg")) for f in _fields(record, "500", "510", "515", "520", "530", "540", "550")]
-    ex.notes = [_join(f, "a") for f in _fields(record, "300", "810", "830")]
+    ex.see_from = [" ".join(_subs(f, "abcdfg")) for f in tags("400", "410", "415", "420", "430", "440", "450")]
+    ex.see_also = [" ".join(_subs(f, "abcdfg")) for f in tags("500", "510", "515", "520", "530", "540", "550")]
+    ex.notes = [_join(f, "a") for f in tags("300", "810", "830")]

@@ -26,7 +26,7 @@ from app.marc.io.iso2709 import _BLANKS, iter_chunks
 from app.marc.io.messages import msg
 from app.marc.io.results import MarcReadError
 
-from . import services
+from . import bulk, services
 from .indexing import from_json, index_entries
 from .search import backend
 from .search.compile import holding_token
@@ -101,12 +101,13 @@ class Importer:
     def _run_serial(self, path, fmt, encoding) -> None:
         batch: list[Prepared] = []
         last = 0
+        stored_texts = type(backend()).stored_texts
         for result in read(path, format=fmt, encoding=encoding):
             where = result.where("en")
             if not result.ok:
                 batch.append(Prepared(where, reject=f"{result.error.en} / {result.error.zh}"))
             else:
-                batch.append(prepare(result.record, where))
+                batch.append(prepare(result.record, where, stored_texts))
             if len(batch) >= self.batch_size:
                 self._write(path, batch)
                 batch = []
@@ -118,6 +119,7 @@ class Importer:
     def _jobs(self, path, encoding):
         """Raw records in batches, split at the record terminator as app.marc.io does."""
         index, chunk_batch, last, runaway = 0, [], 0, False
+        stored_texts = type(backend()).stored_texts  # a plain function: it goes to the workers by name
         with open(path, "rb") as fh:
             for offset, chunk, kind in iter_chunks(fh):
                 if runaway:  # the rest of a runaway piece was reported with it
@@ -136,10 +138,10 @@ class Importer:
                     continue
                 chunk_batch.append((index, offset, body))
                 if len(chunk_batch) >= self.batch_size:
-                    yield (encoding, chunk_batch), offset - last
+                    yield (encoding, chunk_batch, stored_texts), offset - last
                     last, chunk_batch = offset, []
         if chunk_batch:
-            yield (encoding, chunk_batch), 0
+            yield (encoding, chunk_batch, stored_texts), 0
 
     def _run_parallel(self, path, encoding) -> None:
         ctx = multiprocessing.get_context("fork")
@@ -206,25 +208,24 @@ class Importer:
         if not fresh:
             return {}
         now = utcnow()
-        rows = [dict(p.values, source_key=p.source_key, status="active", version=1, created_at=now, updated_at=now)
-                for p in fresh]
-        # Core statements on the tables: the ORM's bookkeeping costs more than the insert itself.
-        records = Record.__table__
-        result = db.session.execute(sa.insert(records).returning(records.c.id, records.c.source_key,
-                                                                 sort_by_parameter_order=True), rows)
-        ids = {key: rid for rid, key in result.all()}
-        db.session.execute(sa.insert(RecordVersion.__table__), [
-            {"record_id": ids[p.source_key], "version": 1, "marc": p.values["marc"], "action": "import", "diff": [],
-             "created_at": now} for p in fresh])
-        keys = [{"record_id": ids[p.source_key], "kind": k, "value": v} for p in fresh for k, v in p.keys]
-        if keys:
-            db.session.execute(sa.insert(RecordKey.__table__), keys)
+        # Straight to the DB-API (bulk.py): the ORM's bookkeeping, and Core's per-row parameter
+        # processing, cost more than the inserts themselves.
+        # source_key first: bulk.insert_with_ids checks the new ids by it. Every p.values has the
+        # columns of indexing.columns(), in its order.
+        columns = ("source_key", *fresh[0].values, "status", "version", "created_at", "updated_at")
+        ids = dict(zip((p.source_key for p in fresh), bulk.insert_with_ids(Record.__table__, columns, [
+            (p.source_key, *p.values.values(), "active", 1, now, now) for p in fresh])))
+        bulk.insert_rows(RecordVersion.__table__, ("record_id", "version", "marc", "action", "diff", "created_at"),
+                         [(ids[p.source_key], 1, p.values["marc"], "import", [], now) for p in fresh])
+        bulk.insert_rows(RecordKey.__table__, ("record_id", "kind", "value"),
+                         [(ids[p.source_key], k, v) for p in fresh for k, v in p.keys])
         entries = []
+        holdings = backend().holdings_value(holding_token(self.library_id)) if self.library_id is not None else ""
         for p in fresh:
             p.entry.record_id = ids[p.source_key]
             if self.library_id is not None and p.values["kind"] == "bibliographic":
                 # the holding _holdings adds: its token goes in with the row, not by rewriting it
-                p.entry.texts = {**p.entry.texts, "holdings": holding_token(self.library_id)}
+                p.entry.texts = type(p.entry.texts)({**p.entry.texts, "holdings": holdings})
             entries.append(p.entry)
         index_entries(entries, fresh=True)
         return ids

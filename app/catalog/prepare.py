@@ -60,7 +60,8 @@ def call_number(marc: MarcRecord, fmt: str) -> str | None:
     return None
 
 
-def prepare(marc: MarcRecord, where: str) -> Prepared:
+def prepare(marc: MarcRecord, where: str, stored_texts=None) -> Prepared:
+    """`stored_texts`: a search backend's, for index texts in the form its engine stores."""
     try:
         ex = extract(marc)
     except Exception as exc:  # a record pymarc accepted but we cannot make sense of
@@ -69,15 +70,17 @@ def prepare(marc: MarcRecord, where: str) -> Prepared:
     if why:
         return Prepared(where, reject=why)
     return Prepared(where, source_key=source_key(marc, ex), values=columns(marc, ex), keys=key_values(ex),
-                    entry=entry(None, "active", ex), call_number=call_number(marc, ex.classification.format))
+                    entry=entry(None, "active", ex, stored_texts),
+                    call_number=call_number(marc, ex.classification.format))
 
 
 def prepare_chunks(job) -> list[Prepared]:
-    """Worker: decode raw ISO 2709 records with pymarc and prepare them."""
+    """Worker: decode raw ISO 2709 records with pymarc and prepare them, their index texts in the
+    form the search engine stores (`stored_texts`, a search backend's)."""
     from app.marc.io.iso2709 import decode_record
     from app.marc.io.results import ReadResult
 
-    encoding, chunks = job
+    encoding, chunks, stored_texts = job
     out = []
     for index, offset, body in chunks:
         record, error, warns = decode_record(body, encoding)
@@ -85,5 +88,5 @@ def prepare_chunks(job) -> list[Prepared]:
         if error is not None:
             out.append(Prepared(where, reject=f"{error.en} / {error.zh}"))
         else:
-            out.append(prepare(record, where))
+            out.append(prepare(record, where, stored_texts))
     return out

@@ -20,15 +20,20 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most Western text: NFKC and the diacritics leave it as it is
+        return text.lower()
     return strip_diacritics(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(_fold(text or "")) if t != "*"]
+    found = _TOKEN.findall(_fold(text or ""))
+    return [t for t in found if t != "*"] if "*" in text else found
 
 
 def index_text(text: str) -> str:
     """What is stored in the full-text index: tokens separated by spaces."""
+    if "*" not in (text or ""):
+        return " ".join(tokens(text))
     return " ".join(t.rstrip("*") for t in tokens(text))
 
 

@@ -30,6 +30,10 @@ FACET_SAMPLE = 1_000
 FTS_COLUMNS = ("title", "author", "subject", "publisher", "everything", "holdings")
 
 
+class StoredTexts(dict):
+    """Index texts already in the engine's stored form (SearchBackend.stored_texts)."""
+
+
 @dataclass
 class SearchResult:
     total: int
@@ -66,9 +70,17 @@ class SearchBackend(Compiler):
         raise NotImplementedError
 
     def index_many(self, rows: list[tuple[int, dict[str, str]]], fresh: bool = False) -> None:
-        """Index many records; `fresh` promises none of them is indexed yet."""
+        """Index many records; `fresh` promises none of them is indexed yet, and then the texts may
+        already be in the engine's stored form (stored_texts)."""
         for record_id, texts in rows:
             self.index(record_id, texts)
+
+    @staticmethod
+    def stored_texts(texts: dict[str, str]) -> dict[str, str]:
+        """The texts as the engine's full-text table stores them (a StoredTexts where that is not
+        the texts themselves). Needs no database, so the importer's worker processes compute it;
+        a fresh index_many takes either form."""
+        return texts
 
     def unindex(self, record_id: int) -> None:
         raise NotImplementedError
@@ -348,12 +360,27 @@ def texts_for(extract) -> dict[str, str]:
     """The text each full-text column holds for a record, already tokenized."""
     from app.catalog.tokens import index_text
 
+    done: dict[str, str] = {}
+
+    def joined(parts) -> str:
+        # Tokens never cross a space, so the tokens of joined texts are the joined tokens of each:
+        # each piece (a name is often also the author) is tokenized once.
+        out = []
+        for part in parts:
+            if part:
+                text = done.get(part)
+                if text is None:
+                    text = done[part] = index_text(part)
+                if text:
+                    out.append(text)
+        return " ".join(out)
+
     return {
-        "title": index_text(extract.title),
-        "author": index_text(" ".join([extract.author, *extract.names])),
-        "subject": index_text(" ".join(extract.subjects)),
-        "publisher": index_text(extract.publisher),
-        "everything": index_text(extract.everything),
+        "title": joined([extract.title]),
+        "author": joined([extract.author, *extract.names]),
+        "subject": joined(extract.subjects),
+        "publisher": joined([extract.publisher]),
+        "everything": joined(extract.everything_parts),
         "holdings": "",  # from the holdings table, where the record is written (SearchBackend.with_holdings)
     }
 

@@ -18,11 +18,12 @@ from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.selectable import FromClause, SelectBase
 
+from app.catalog.bulk import insert_rows
 from app.catalog.models import Record
 from app.catalog.tokens import is_cjk
 from app.extensions import db
 
-from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend
+from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts
 from .query import And, Match, Not, Or
 
 # Collations that sort by code point, where a class number's beginning is a range of the index.
@@ -42,7 +43,9 @@ BROAD_ESTIMATE_PREFIX = 20_000
 
 
 def _quote(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in token or "\\" in token:
+        token = token.replace("\\", "\\\\").replace("'", "''")
+    return "'" + token + "'"
 
 
 def tsvector_literal(text: str) -> str:
@@ -56,7 +59,7 @@ def vector_literal(tokens: list[str]) -> str:
     for i, tok in enumerate(tokens, start=1):
         pos = min(i, MAX_POSITION)
         positions.setdefault(tok, []).append(pos)
-        cjk = is_cjk(tok)
+        cjk = len(tok) == 1 and is_cjk(tok)  # a CJK token is one character (tokens.py)
         if cjk and previous_cjk is not None:
             positions.setdefault(previous_cjk + tok, []).append(min(i - 1, MAX_POSITION))
         previous_cjk = tok if cjk else None
@@ -121,6 +124,7 @@ def ts_condition(tree, params: dict) -> str:
 COPIED = {"status": sa.String, "kind": sa.String, "year": sa.Integer, "database": sa.String,
           "material": sa.String, "level": sa.String, "format": sa.String}
 SEARCH = sa.table("record_search", sa.column("record_id", sa.Integer), *(sa.column(n, t) for n, t in COPIED.items()))
+SEARCH_TEXT = sa.table("record_search", sa.column("record_id"), *(sa.column(c) for c in FTS_COLUMNS))
 
 
 def on_search_row(expressions):
@@ -171,8 +175,11 @@ class PostgresBackend(SearchBackend):
     def index_many(self, rows, fresh=False):
         if not rows:
             return
-        if not fresh:
-            rows = self.with_holdings(rows)
+        if fresh:
+            insert_rows(SEARCH_TEXT, SEARCH_TEXT.c.keys(),
+                        [(r, *map(self.stored_texts(texts).__getitem__, FTS_COLUMNS)) for r, texts in rows])
+            return
+        rows = self.with_holdings(rows)
         cols = ", ".join(FTS_COLUMNS)
         values = ", ".join(f"CAST(:{c} AS tsvector)" for c in FTS_COLUMNS)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in FTS_COLUMNS)
@@ -180,6 +187,12 @@ class PostgresBackend(SearchBackend):
             sa.text(f"INSERT INTO record_search (record_id, {cols}) VALUES (:id, {values}) "
                     f"ON CONFLICT (record_id) DO UPDATE SET {updates}"),
             [{"id": r, **{c: tsvector_literal(texts[c]) for c in FTS_COLUMNS}} for r, texts in rows])
+
+    @staticmethod
+    def stored_texts(texts):
+        if isinstance(texts, StoredTexts):
+            return texts
+        return StoredTexts({c: tsvector_literal(t) for c, t in texts.items()})
 
     def unindex(self, record_id):
         db.session.execute(sa.text("DELETE FROM record_search WHERE record_id = :id"), {"id": record_id})

@@ -5,11 +5,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
+from app.catalog.bulk import insert_rows
 from app.catalog.models import Record
 from app.extensions import db
 
 from .backend import FTS_COLUMNS, SearchBackend
 from .query import And, Match, Not, Or, skeleton
+
+FTS_TABLE = sa.table("record_fts", sa.column("rowid"), *(sa.column(c) for c in FTS_COLUMNS))
 
 CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5("
           + ", ".join(FTS_COLUMNS) + ", tokenize = 'unicode61 remove_diacritics 0')")
@@ -77,9 +80,11 @@ class SQLiteBackend(SearchBackend):
     def index_many(self, rows, fresh=False):
         if not rows:
             return
-        if not fresh:
-            db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), [{"id": r} for r, _ in rows])
-            rows = self.with_holdings(rows)
+        if fresh:
+            insert_rows(FTS_TABLE, FTS_TABLE.c.keys(), [(r, *(texts[c] for c in FTS_COLUMNS)) for r, texts in rows])
+            return
+        db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), [{"id": r} for r, _ in rows])
+        rows = self.with_holdings(rows)
         db.session.execute(
             sa.text("INSERT INTO record_fts (rowid, " + ", ".join(FTS_COLUMNS) + ") VALUES (:id, "
                     + ", ".join(":" + c for c in FTS_COLUMNS) + ")"),
