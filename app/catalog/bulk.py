@@ -27,11 +27,16 @@ def _processed(table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> li
              if p is not None]
     if not procs:
         return rows
+    done: dict[tuple, object] = {}  # by column and id(): a batch's rows share their stamps and empty diffs
     out = []
     for row in rows:
         row = list(row)
         for i, p in procs:
-            row[i] = p(row[i])
+            value = row[i]
+            key = (i, id(value))
+            if key not in done:
+                done[key] = p(value)
+            row[i] = done[key]
         out.append(tuple(row))
     return out
 
