@@ -168,7 +168,7 @@ def _tree(pid: int) -> list[int]:
 def _file_pos(pid: int, path: Path) -> int | None:
     try:
         for fd in os.listdir(f"/proc/{pid}/fd"):
-            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path.resolve()):  # the link resolved, as the kernel shows it
                 with open(f"/proc/{pid}/fdinfo/{fd}") as fh:
                     return int(fh.readline().split()[1])
     except OSError:

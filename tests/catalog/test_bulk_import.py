@@ -103,3 +103,29 @@ def test_ids_that_are_not_the_rows_are_refused(ctx):
     bulk._check_ids(Record.__table__, ["source_key"], [(keys[0],), (keys[1],)], ids)
     with pytest.raises(RuntimeError, match="consecutive"):
         bulk._check_ids(Record.__table__, ["source_key"], [(keys[1],), (keys[0],)], ids)
+
+
+def _plain_vector_literal(tokens):
+    """The straightforward form of postgres.vector_literal, which is written for speed."""
+    from app.catalog.search.postgres import MAX_POSITION
+    from app.catalog.tokens import is_cjk
+
+    positions, previous = {}, None
+    for i, tok in enumerate(tokens, start=1):
+        positions.setdefault(tok, []).append(min(i, MAX_POSITION))
+        if is_cjk(tok) and previous is not None:
+            positions.setdefault(previous + tok, []).append(min(i - 1, MAX_POSITION))
+        previous = tok if is_cjk(tok) else None
+    quoted = {t: "'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in positions}
+    return " ".join(f"{quoted[t]}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["学", "中", "国", "a", "o'neil", "back\\slash", "x", "中国"]), max_size=40),
+       st.integers(0, 3))
+def test_vector_literal_is_the_plain_one(tokens, long):
+    from app.catalog.search.postgres import MAX_POSITION, vector_literal
+
+    if long == 3:  # past the last position PostgreSQL keeps: every later token is at MAX_POSITION
+        tokens = [f"w{i}" for i in range(MAX_POSITION - 2)] + tokens
+    assert vector_literal(tokens) == _plain_vector_literal(tokens)
