@@ -71,8 +71,9 @@ def _consistent():
         from app.catalog.search.postgres import tsvector_literal
 
         for rid, title in titles.items():
-            same = db.session.scalar(sa.text("SELECT title = CAST(:v AS tsvector) FROM record_search WHERE record_id = :id"),
-                                     {"v": tsvector_literal(index_text(title)), "id": rid})
+            same = db.session.scalar(
+                sa.text("SELECT title = CAST(:v AS tsvector) FROM record_search WHERE record_id = :id"),
+                {"v": tsvector_literal(index_text(title)), "id": rid})
             assert same, (rid, title)
     else:
         indexed = dict(db.session.execute(sa.text("SELECT rowid, title FROM record_fts")).all())
