@@ -61,7 +61,7 @@ def _clean(text: str) -> str:
 
 class _Tags:
     """The record's fields by tag, gathered in one pass: extraction asks for some thirty tags, and
-    walking every field for each was a third of the importer's extraction time."""
+    otherwise walked every field of the record for each of them."""
 
     __slots__ = ("fields", "_by_tag")
 
