@@ -26,15 +26,14 @@ def _fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    found = _TOKEN.findall(_fold(text or ""))
-    return [t for t in found if t != "*"] if "*" in text else found
+    return [t for t in _TOKEN.findall(_fold(text or "")) if t != "*"]
 
 
 def index_text(text: str) -> str:
-    """What is stored in the full-text index: tokens separated by spaces."""
-    if "*" not in (text or ""):
-        return " ".join(tokens(text))
-    return " ".join(t.rstrip("*") for t in tokens(text))
+    """What is stored in the full-text index: tokens separated by spaces (a truncation mark, which
+    only ends a token, left out)."""
+    joined = " ".join(tokens(text))
+    return joined.replace("*", "") if "*" in joined else joined
 
 
 def query_terms(text: str) -> list[list[str]]:

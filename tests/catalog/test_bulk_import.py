@@ -61,6 +61,13 @@ def test_index_text_of_the_pieces_is_that_of_the_whole(names, subjects, title, a
     assert texts["title"] == index_text(title)
 
 
+def test_index_text_of_nothing_and_of_a_fullwidth_truncation_mark():
+    # The folding turns ＊ (U+FF0A) into *, which then ends a word: the index keeps the word alone.
+    assert index_text(None) == "" and index_text("") == ""
+    assert index_text("Catalog＊ing 编目＊") == "catalog ing 编 目"
+    assert index_text("catalog* rules") == "catalog rules"
+
+
 def _consistent():
     """Every record's version 1, keys and index row belong to it, not to a neighbour."""
     mismatched = db.session.scalar(sa.select(sa.func.count()).select_from(Record).join(
