@@ -457,9 +457,16 @@ class StatementTimer:
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         if self.current is not None:
             name = label(statement)
+            if name == "hits" and not _limits_at(parameters, 10_001):
+                name = "page"  # the newest hits of a large result, with the columns the hits carry
             if name == "page" and any(n == "page" for n, _ in self.current):
                 name = "facet_sample"  # the first hits the facets are counted over
             self.current.append((name, time.perf_counter() - conn.info.pop("bench_t", time.perf_counter())))
+
+
+def _limits_at(parameters, n: int) -> bool:
+    values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+    return n in values
 
 
 def label(sql: str) -> str:
@@ -474,6 +481,10 @@ def label(sql: str) -> str:
             return "facet_" + name
     if s.startswith(("select records.id, records.year", "select record_search.record_id, record_search.year")):
         return "hits"  # the condition evaluated once: count, order, page and facet sample come from it
+    if s.startswith("select holdings.record_id, libraries.code"):
+        return "facet_holdings"  # the library and region facets of the sample
+    if s.startswith(("select records.database", "select records.material", "select records.year")):
+        return "facet_columns"  # the sample's columns, where the hits did not carry them
     if "bm25(" in s or "ts_rank(" in s:
         return "rank"
     if s.startswith(("select records.id", "select record_search.record_id")):
@@ -621,7 +632,7 @@ def run_searches(queries: list[dict], engine_name: str, stage: str, before=None,
                                          for k in ("total", "ids", "sort", "facets")}})
     where = {}
     names = ("authority", "hits", "count", "page", "rank", "facet_sample", "facet_database", "facet_material",
-             "facet_year", "facet_library", "facet_region", "other")
+             "facet_year", "facet_library", "facet_region", "facet_columns", "facet_holdings", "other")
     for name in names:
         vals = [r["statements_ms"].get(name, 0.0) for r in rows]
         where[name] = {"p50": round(pct(vals, 50), 1), "p95": round(pct(vals, 95), 1), "max": round(max(vals), 1),

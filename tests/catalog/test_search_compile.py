@@ -170,6 +170,64 @@ def test_facets_over_the_hits_fetched_once(shelf):
         assert {k: sorted(v) for k, v in capped.facets.items()} == {k: sorted(v) for k, v in exact.facets.items()}
 
 
+@pytest.mark.parametrize("limit", [10_000, 3])
+def test_facets_are_those_of_the_sample_in_every_order(shelf, monkeypatch, limit):
+    """The column facets come with the hits (their rows hold them); they must be the counts of the
+    first FACET_SAMPLE hits in result order, as `facets` counts them in SQL, whatever the order
+    (relevance: ranked in the hits' statement on some queries; title: sorted in SQL; past the sort
+    limit: the newest, read by a statement of their own)."""
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", limit)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    wanted = ("database", "material", "year", "library", "region")
+    seen = set()
+    for node in (None, A, B, Or((A, B)), And((A, B)), Term("keyword", "经济 网络"), LIB, And((B, CHINESE)), CLC, YEAR):
+        for sort in ("relevance", "date", "title"):
+            res = backend().search(node, sort=sort, per_page=2, facets=wanted)
+            if not res.total:
+                continue
+            expected = backend().facets(backend().ids_in(Record.id, res.ids), wanted)  # page 1 is the sample
+            assert {k: sorted(v) for k, v in res.facets.items()} == {k: sorted(v) for k, v in expected.items()}, \
+                (node, sort)
+            assert sum(n for _, n in res.facets["database"]) == len(res.ids)
+            seen.add(res.sort)
+            for only in (("year",), ("material", "library")):  # any subset, in any order
+                part = backend().search(node, sort=sort, per_page=2, facets=only)
+                assert part.facets == {k: res.facets[k] for k in only}, (node, sort, only)
+    assert seen == ({"relevance", "date", "title"} if limit > 3 else {"relevance", "date", "title", "recent"})
+
+
+def test_newest_hits_looked_for_among_the_newest_ids_first(shelf, monkeypatch):
+    """PostgreSQL bounds the newest hits' statement to the newest ids its estimate says hold them,
+    and widens the bound when they are too few: a wrong estimate costs statements, never hits."""
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite reads its newest hits from a posting list or an index backwards, unbounded
+    postgres = importlib.import_module("app.catalog.search.postgres")
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", 3)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 3)
+    monkeypatch.setattr(postgres, "NEWEST_WALK", 0)  # a few rows: the walk would always be cheaper
+    queries = [None, A, Or((A, B)), CHINESE, And((CHINESE, Not(C))), Term("keyword", "经济 网络", "any"), B]
+
+    def answers():
+        return [(r.total, r.ids, r.sort, r.facets) for r in (backend().search(n, per_page=2) for n in queries)]
+
+    bounds = []
+
+    def bounded_statement(conn, cursor, sql, *args):
+        if "ORDER BY" in sql and ("record_search.record_id >" in sql or "records.id >" in sql):
+            bounds.append(sql)
+
+    sa.event.listen(db.engine, "before_cursor_execute", bounded_statement)
+    bounded = answers()
+    sa.event.remove(db.engine, "before_cursor_execute", bounded_statement)
+    assert len(bounds) >= 5  # the bound was tried, and widened
+    for margin in (1e-9, 1e9):  # every bound too narrow but the last; no bound at all
+        monkeypatch.setattr(postgres, "NEWEST_MARGIN", margin)
+        assert answers() == bounded, margin
+    monkeypatch.setattr(postgres.PostgresBackend, "newest_rows", backend_module.SearchBackend.newest_rows)
+    assert answers() == bounded
+    assert [sort for _, _, sort, _ in bounded].count("recent") == 5  # past the limit: the newest hits
+
+
 def test_past_the_sort_limit_pages_stay_newest_first(shelf, monkeypatch):
     monkeypatch.setattr(backend_module, "SORT_LIMIT", 3)
     monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)

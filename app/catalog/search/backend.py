@@ -144,6 +144,10 @@ class SearchBackend(Compiler):
         """The hits of a large result (over SORT_LIMIT, so at least that many), newest first."""
         return q.order_by(id_order.desc())
 
+    def newest_rows(self, q, id_order, limit: int) -> list:
+        """The first `limit` rows of `q`, a large result newest first (newest_first)."""
+        return _rows(q.limit(limit))
+
     def rank_column(self, tree, text, phrases: list[list[str]], lead: bool):
         """A column of the relevance of each hit, computed by the statement that finds the hits (the
         engine's full-text match already holds what it needs), or None: ranks() then asks again."""
@@ -210,7 +214,13 @@ class SearchBackend(Compiler):
         sample is full, the statistics were wrong and the search runs again, counting. Where the
         engine only expects a large result (likely_broad), the capped count runs without fetching."""
         rank = self.rank_column(tree, text, phrases, lead) if sort == "relevance" and phrases else None
-        columns = (Record.id, Record.year) + ((rank,) if rank is not None else ())
+        # The column facets come with the hits: the row or index entry read for each hit holds them
+        # (PostgreSQL's record_search copies, SQLite's ix_records_search), where a statement of their
+        # own looked the sample's ids up again.
+        carried = tuple(name for name in ("database", "material") if name in facets)
+        sampled = ("year", *carried)
+        columns = (Record.id, Record.year, *(getattr(Record, name) for name in carried)) + \
+            ((rank,) if rank is not None else ())
         q, id_order = self.driven(text, conditions, *columns, lead=lead, hits_only=True)
         in_order = self.newest_first_free(text, lead)
         if in_order:
@@ -233,21 +243,23 @@ class SearchBackend(Compiler):
             page_ids = ordered[start:start + per_page]
         elif total > SORT_LIMIT:
             used = "recent"
-            newest = self.newest_first(self.driven(text, conditions, Record.id, lead=lead, hits_only=True)[0],
-                                      id_order)
+            newest = self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
+                                                   hits_only=True)[0], id_order)
             if start + per_page <= max(wanted, per_page):
-                ordered = list(db.session.scalars(newest.limit(max(wanted, per_page))))
+                hits = self.newest_rows(newest, id_order, max(wanted, per_page))
+                ordered = [h[0] for h in hits]
                 page_ids = ordered[start:start + per_page]
                 short = len(ordered) < max(wanted, per_page)
             else:  # a page beyond the facet sample
-                ordered = list(db.session.scalars(newest.limit(wanted))) if wanted else []
-                page_ids = list(db.session.scalars(newest.limit(per_page).offset(start)))
+                hits = _rows(newest.limit(wanted)) if wanted else []
+                ordered = [h[0] for h in hits]
+                page_ids = [r[0] for r in _rows(newest.limit(per_page).offset(start))]
                 short = len(page_ids) < per_page
             if broad and short:
                 return self._search_once(text, conditions, tree, phrases, page, per_page, sort, facets, lead)
         else:
             if rank is not None:
-                ranks = {h[0]: h[2] for h in hits}
+                ranks = {h[0]: h[-1] for h in hits}
             elif sort == "relevance" and phrases:
                 ranks = self.ranks(tree, phrases, ids)
             else:
@@ -264,7 +276,10 @@ class SearchBackend(Compiler):
         result = SearchResult(total=total, ids=page_ids, page=page, per_page=per_page, sort=used, exact=False)
         if facets and total:
             result.facets_sampled = total > FACET_SAMPLE
-            result.facets = self.facets_of(ordered[:FACET_SAMPLE], facets)
+            sample = ordered[:FACET_SAMPLE]
+            row = {h[0]: h for h in hits}
+            result.facets = self.facets_of(sample, facets, known={
+                name: [row[i][1 + n] for i in sample] for n, name in enumerate(sampled)})
         return result
 
     def _search_page(self, text, conditions, tree, phrases, page, per_page, sort, facets, lead,
@@ -295,20 +310,26 @@ class SearchBackend(Compiler):
             result.facets_sampled = total > FACET_SAMPLE
         return result
 
-    def facets_of(self, ids: list[int], wanted, limit: int = 15) -> dict:
-        """The facets of up to FACET_SAMPLE records in two statements (their columns; their holdings'
-        libraries and regions), counted here: the same counts as `facets`, which runs one statement
-        per facet. Equal counts are ordered by value, descending, as `facets` orders them (library and
-        region: by code, where `facets` leaves the order to the database)."""
+    def facets_of(self, ids: list[int], wanted, limit: int = 15, known: dict | None = None) -> dict:
+        """The facets of up to FACET_SAMPLE records, counted here: the same counts as `facets`, which
+        runs one statement per facet. `known` holds the values of some column facets for these ids,
+        in their order (read with the hits); the other columns are read in one statement, the
+        holdings' libraries and regions in another. Equal counts are ordered by value, descending, as
+        `facets` orders them (library and region: by code, where `facets` leaves the order to the
+        database)."""
         for name in wanted:
             if name not in FACETS:
                 raise QueryError(f"unknown facet {name}")
         out = {name: [] for name in wanted}
-        columns = [name for name in wanted if name in ("database", "material", "year")]
+        known = known or {}
+        columns = [name for name in wanted if name in ("database", "material", "year") and name not in known]
         if columns and ids:
             rows = _rows(sa.select(*[getattr(Record, c) for c in columns]).where(self.ids_in(Record.id, ids)))
             for i, name in enumerate(columns):
-                out[name] = _top(Counter(r[i] for r in rows if r[i] is not None), limit, by_value_desc=True)
+                known[name] = [r[i] for r in rows]
+        for name in wanted:
+            if name in known:
+                out[name] = _top(Counter(v for v in known[name] if v is not None), limit, by_value_desc=True)
         if ("library" in wanted or "region" in wanted) and ids:
             rows = _rows(sa.select(Holding.record_id, Library.code, Region.code)
                          .join(Library, Library.id == Holding.library_id)

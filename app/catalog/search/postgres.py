@@ -23,7 +23,7 @@ from app.catalog.models import Record
 from app.catalog.tokens import is_cjk
 from app.extensions import db
 
-from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts
+from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts, _rows
 from .query import And, Match, Not, Or
 
 # Collations that sort by code point, where a class number's beginning is a range of the index.
@@ -40,6 +40,11 @@ SEARCH_WORK_MEM = "64MB"
 # which counts a record twice when it holds two of them (educat*: 25,670 for 23,316): twice the limit.
 BROAD_ESTIMATE = 11_000
 BROAD_ESTIMATE_PREFIX = 20_000
+# The newest hits of a large result are looked for among the newest ids first: this many times the
+# ids that should hold them, judged by the planner's estimate of the hits (see newest_rows); unless
+# walking back through that many rows is cheap anyway (the page of a result without facets).
+NEWEST_MARGIN = 2
+NEWEST_WALK = 5_000
 
 
 def _quote(token: str) -> str:
@@ -277,6 +282,29 @@ class PostgresBackend(SearchBackend):
         threshold = BROAD_ESTIMATE_PREFIX if _prefix(text) else BROAD_ESTIMATE
         compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
         return _plan_rows(str(compiled), compiled.params, driver=True) >= threshold
+
+    def newest_rows(self, q, id_order, limit):
+        """The newest `limit` hits, looked for first among the newest ids (NEWEST_MARGIN times as
+        many as the planner's estimate of the hits says should hold them), then among eight times as
+        many, then everywhere. Without the bound PostgreSQL walks the primary key backwards and tests
+        each row until it has enough: 84,110 rows for the newest 1,000 titles with 历史 (11,873 hits)
+        at a million records, 61 ms; bounded, it intersects the word's bitmap with the id range's and
+        reads the 1,790 hits in it: 14 ms. For the 20 newest the walk is the cheaper (philosoph*: 20
+        against 38 ms): the bound is used where the walk would test more than NEWEST_WALK rows. Only a
+        full set counts as the answer, so the hits are the same whatever the estimate."""
+        top = db.session.scalar(sa.select(sa.func.max(id_order)))
+        if top is None or limit * top / (SORT_LIMIT + 1) <= NEWEST_WALK:  # a large result: a short walk
+            return super().newest_rows(q, id_order, limit)
+        compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+        expected = max(_plan_rows(str(compiled), compiled.params, driver=True), SORT_LIMIT + 1)
+        if limit * top / expected > NEWEST_WALK:
+            span = int(limit * top / expected * NEWEST_MARGIN) + 1
+            while span < top:
+                rows = _rows(q.where(id_order > top - span).limit(limit))
+                if len(rows) == limit:
+                    return rows
+                span *= 8
+        return super().newest_rows(q, id_order, limit)
 
     def rank_column(self, tree, text, phrases, lead):
         """ts_rank from the row the match already read: ranks() asked for each hit's vector a second
