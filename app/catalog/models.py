@@ -38,7 +38,8 @@ class Record(db.Model):
     control_number: Mapped[str | None] = mapped_column(String(64))
     # Where a bulk-loaded record came from, so that loading the same file again changes nothing.
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # Compared for a record found by its source key; never looked up by (no index: migration a7j0c0de0015).
+    content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(Text, default="")
     publisher: Mapped[str] = mapped_column(Text, default="")
