@@ -220,7 +220,7 @@ def test_newest_hits_looked_for_among_the_newest_ids_first(shelf, monkeypatch):
     bounded = answers()
     sa.event.remove(db.engine, "before_cursor_execute", bounded_statement)
     assert len(bounds) >= 5  # the bound was tried, and widened
-    for margin in (1e-9, 1e9):  # every bound too narrow but the last; no bound at all
+    for margin in (1e-9, 1e9):  # a bound far too narrow, widened step by step; no bound at all
         monkeypatch.setattr(postgres, "NEWEST_MARGIN", margin)
         assert answers() == bounded, margin
     monkeypatch.setattr(postgres.PostgresBackend, "newest_rows", backend_module.SearchBackend.newest_rows)
