@@ -30,7 +30,7 @@ def catalog_group():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: detected per file.")
 @click.option("--encoding", help="Character set, e.g. utf-8, marc-8, gb18030. Default: detected.")
 @click.option("--library", "library_code", help="Add holdings of this member library (its code).")
-@click.option("--batch-size", default=500, show_default=True, help="Records per transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Records per transaction (default: 2,000).")
 @click.option("--workers", type=int, help="Processes preparing ISO 2709 records (default: one per core, "
               "at most 4; 1 = no worker processes).")
 @click.option("--rejects", "reject_path", type=click.Path(dir_okay=False),

@@ -97,6 +97,10 @@ def test_cli_import_errors_are_one_line(ctx, tmp_path):
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     lib = runner.invoke(args=["catalog", "import", str(MARC / "unimarc/dp2_sru_cnmarcxml.xml"), "--library", "NOPE"])
     assert lib.exit_code == 2 and "NOPE" in lib.stderr
+    none = runner.invoke(args=["catalog", "import", str(MARC / "unimarc/dp2_sru_cnmarcxml.xml"), "--batch-size", "0",
+                               "--rejects", str(tmp_path / "r.jsonl")])
+    assert none.exit_code == 2 and "--batch-size" in none.stderr
+    assert db.session.scalar(select(func.count()).select_from(Record)) == 0
 
 
 def test_reindex_rebuilds_derived_columns_and_the_index(ctx):
