@@ -447,6 +447,9 @@ class StatementTimer:
     def __init__(self, engine):
         import sqlalchemy as sa
 
+        from app.catalog.search.backend import SORT_LIMIT
+
+        self.hits_limit = SORT_LIMIT + 1  # the hits' statement fetches this many; the newest hits fewer
         self.current: list[tuple[str, float]] | None = None
         sa.event.listen(engine, "before_cursor_execute", self._before)
         sa.event.listen(engine, "after_cursor_execute", self._after)
@@ -457,7 +460,7 @@ class StatementTimer:
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         if self.current is not None:
             name = label(statement)
-            if name == "hits" and not _limits_at(parameters, 10_001):
+            if name == "hits" and not _limits_at(parameters, self.hits_limit):
                 name = "page"  # the newest hits of a large result, with the columns the hits carry
             if name == "page" and any(n == "page" for n, _ in self.current):
                 name = "facet_sample"  # the first hits the facets are counted over
@@ -465,6 +468,7 @@ class StatementTimer:
 
 
 def _limits_at(parameters, n: int) -> bool:
+    """Whether the statement's parameters include `n` (its LIMIT is a parameter)."""
     values = parameters.values() if isinstance(parameters, dict) else parameters or ()
     return n in values
 

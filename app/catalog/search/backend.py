@@ -321,7 +321,7 @@ class SearchBackend(Compiler):
             if name not in FACETS:
                 raise QueryError(f"unknown facet {name}")
         out = {name: [] for name in wanted}
-        known = known or {}
+        known = dict(known or {})
         columns = [name for name in wanted if name in ("database", "material", "year") and name not in known]
         if columns and ids:
             rows = _rows(sa.select(*[getattr(Record, c) for c in columns]).where(self.ids_in(Record.id, ids)))
