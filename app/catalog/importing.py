@@ -27,6 +27,7 @@ from app.marc.io.messages import msg
 from app.marc.io.results import MarcReadError
 
 from . import bulk, services
+from .load_settings import bulk_writes
 from .indexing import from_json, index_entries
 from .search import backend
 from .search.compile import holding_token
@@ -70,25 +71,6 @@ def refresh_statistics() -> None:
     db.session.commit()
 
 
-# SQLite copies the write-ahead log into the database every 1,000 pages (4 MB), about every batch of
-# a bulk load, syncing the file each time and writing the same index pages again and again. Every
-# 25,000 pages instead: a third less time committing at 1M records (docs/benchmarks.md).
-BULK_WAL_PAGES = 25_000
-DEFAULT_WAL_PAGES = 1_000
-
-
-def _wal_checkpoints(pages: int | None) -> None:
-    """SQLite: checkpoint every `pages` pages from now on; None: back to the default, and the log
-    copied into the database now (without waiting for readers), so none of it is left behind."""
-    if db.engine.dialect.name != "sqlite":
-        return
-    db.session.commit()
-    db.session.execute(sa.text(f"PRAGMA wal_autocheckpoint = {int(pages or DEFAULT_WAL_PAGES)}"))
-    if pages is None:
-        db.session.execute(sa.text("PRAGMA wal_checkpoint(PASSIVE)"))
-    db.session.commit()
-
-
 # Records per transaction. Each commit writes every page the batch changed, and the random inserts
 # into the indexes change a page per record: with more records per batch a page takes several before
 # it is written. 2,000 instead of 500: SQLite's commits 0.047 → 0.029 ms of CPU a record, a million
@@ -116,14 +98,11 @@ class Importer:
         fmt = format or detect_format(path)
         # Let the reader refuse what it cannot read at all (missing, empty, bad options) up front.
         next(iter(read(path, format=fmt, encoding=encoding)), None)
-        _wal_checkpoints(BULK_WAL_PAGES)
-        try:
+        with bulk_writes() as self._load:
             if fmt == "iso2709" and self.workers > 1:
                 self._run_parallel(path, encoding)
             else:
                 self._run_serial(path, fmt, encoding)
-        finally:
-            _wal_checkpoints(None)
         if self.stats.added >= ANALYZE_AFTER:
             refresh_statistics()
         self.stats.seconds += time.perf_counter() - start
@@ -212,6 +191,7 @@ class Importer:
                 good[p.source_key] = p  # the same record twice in one batch: the later one wins
         if not good:
             return
+        self._load.batch_begins()
         existing = dict(db.session.execute(
             sa.select(Record.source_key, Record.id).where(Record.source_key.in_(list(good)))).all())
         hashes = dict(db.session.execute(

@@ -137,3 +137,42 @@ def test_vector_literal_is_the_plain_one(tokens, long):
     if long == 3:  # past the last position PostgreSQL keeps: every later token is at MAX_POSITION
         tokens = [f"w{i}" for i in range(MAX_POSITION - 2)] + tokens
     assert vector_literal(tokens) == _plain_vector_literal(tokens)
+
+
+def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, monkeypatch):
+    """load_settings: during a load SQLite's connection caches the indexes' busy pages and copies
+    its log into the database rarely, and PostgreSQL's batches commit without waiting for the disk;
+    afterwards the connection is as it was (SQLite: with the log copied), also when the load fails."""
+    from app.catalog import load_settings
+
+    sqlite = db.engine.dialect.name == "sqlite"
+    names = ("cache_size", "wal_autocheckpoint") if sqlite else ("synchronous_commit",)
+
+    def settings():
+        word = "PRAGMA" if sqlite else "SHOW"
+        return tuple(db.session.execute(sa.text(f"{word} {name}")).scalar() for name in names)
+
+    before = settings()
+    seen = []
+    insert = Importer._insert
+
+    def watched(self, fresh):
+        seen.append(settings())
+        return insert(self, fresh)
+
+    monkeypatch.setattr(Importer, "_insert", watched)
+    Importer(workers=2, batch_size=200).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    during = (-load_settings.BULK_CACHE_KIB, load_settings.BULK_WAL_PAGES) if sqlite else ("off",)
+    assert len(seen) == 5 and set(seen) == {during}
+    assert settings() == before != during
+    if sqlite:
+        busy, frames, copied = db.session.execute(sa.text("PRAGMA wal_checkpoint(PASSIVE)")).one()
+        assert frames == copied  # nothing of the load left in the log only
+
+    def broken(self, fresh):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Importer, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    assert settings() == before

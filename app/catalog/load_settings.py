@@ -1,0 +1,89 @@
+"""The databases' settings for a bulk load.
+
+SQLite: a page cache that holds the indexes' busy pages, and fewer checkpoints, for the whole load.
+
+At a million records every new record changes a page in each of some eight indexes whose keys
+arrive in random order (the source key, the three SRU scan keys, the record keys). With SQLite's
+default cache of 2 MB nearly every such page was read from the file again for each insert, and
+pages pushed out of the cache in the middle of a transaction were written to the log more than
+once (docs/benchmarks.md). SQLite also copies the write-ahead log into the database every 1,000
+pages (4 MB, about every batch of a load), syncing the file each time and writing the same index
+pages again and again.
+
+PostgreSQL: a batch's commit does not wait for its log to reach the disk (`synchronous_commit =
+off`). A crash of the server or the machine can then lose the last batches reported as loaded (at
+most three times `wal_writer_delay`, 0.6 s by default), never leave one half-written: the database
+is as if they had been rolled back, and loading the file again adds them (it is safe to run again).
+Otherwise each commit waits for the log to be synced to disk. Set for
+each batch's transaction only (`SET LOCAL`), so nothing stays on a pooled connection. SQLite's
+counterpart (`synchronous = OFF`) could corrupt the database on a power cut, and is not used.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+# The importer's page cache during a load, in KiB (SQLite's default is 2,000). The busy pages of the
+# random-order indexes at a million records are about 400 MB; a quarter of a gigabyte keeps most of
+# them. The memory is the connection's, bounded, and given back when the load ends.
+BULK_CACHE_KIB = 262_144
+# Pages the log may hold before it is copied into the database (SQLite's default: 1,000).
+BULK_WAL_PAGES = 100_000
+
+
+class Load:
+    """The settings of one load, applied in each batch's transaction (`batch_begins`).
+
+    SQLite's settings belong to a connection, and the session may be given another pooled
+    connection after a commit: each connection a batch runs on is set once, and every one of them is
+    given its own settings back at the end (`finish`)."""
+
+    def __init__(self):
+        self.engine = db.engine.dialect.name
+        self._sqlite = self.engine == "sqlite" and db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        self._touched: dict = {}  # DB-API connection -> (cache_size, wal_autocheckpoint) it had
+
+    def batch_begins(self) -> None:
+        if self.engine == "postgresql":
+            db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
+        elif self._sqlite:
+            raw = db.session.connection().connection.dbapi_connection
+            if raw not in self._touched:
+                self._touched[raw] = (_get(raw, "cache_size"), _get(raw, "wal_autocheckpoint"))
+                raw.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+                raw.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_PAGES}")
+
+    def finish(self) -> None:
+        for raw, (cache, pages) in self._touched.items():
+            try:
+                raw.execute(f"PRAGMA cache_size = {int(cache)}")
+                raw.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+            except sqlite3.ProgrammingError:  # closed by the pool meanwhile: nothing left to give back
+                pass
+        self._touched.clear()
+        if self._sqlite:
+            db.session.execute(sa.text("PRAGMA wal_checkpoint(PASSIVE)"))
+            db.session.commit()
+
+
+def _get(raw, name: str):
+    return raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+@contextmanager
+def bulk_writes():
+    """A Load for the length of a load. A load that fails leaves no transaction open (a batch is
+    written whole or not at all). SQLite: afterwards the log is copied into the database (without
+    waiting for readers), so none of the load is left in it only."""
+    load = Load()
+    try:
+        yield load
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        load.finish()
