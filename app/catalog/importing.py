@@ -27,8 +27,8 @@ from app.marc.io.messages import msg
 from app.marc.io.results import MarcReadError
 
 from . import bulk, services
-from .load_settings import bulk_writes
 from .indexing import from_json, index_entries
+from .load_settings import bulk_writes
 from .search import backend
 from .search.compile import holding_token
 from .models import Holding, Record, RecordKey, RecordVersion

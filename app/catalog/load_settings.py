@@ -81,6 +81,9 @@ def bulk_writes():
         yield load
     except BaseException:
         db.session.rollback()
+        try:
+            load.finish()
+        except Exception:  # noqa: BLE001 - the load's own failure is the one to report
+            pass
         raise
-    finally:
-        load.finish()
+    load.finish()

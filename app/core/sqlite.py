@@ -12,6 +12,9 @@ def _pragmas(dbapi_connection, _record) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL still never corrupts the database; a power cut may lose the last commits.
         cur.execute("PRAGMA synchronous=NORMAL")
+        # A bulk load lets the log grow to some 400 MB before copying it (catalog.load_settings); once
+        # copied, the next write that starts it again cuts the file back, whichever connection it is.
+        cur.execute("PRAGMA journal_size_limit=67108864")
         cur.close()
 
 
