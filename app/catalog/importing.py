@@ -85,11 +85,12 @@ def default_workers() -> int:
 
 class Importer:
     def __init__(self, library_id: int | None = None, batch_size: int | None = None, reject_file=None, progress=None,
-                 workers: int | None = None):
+                 workers: int | None = None, cache_mb: int | None = None):
         # An id, not a Library: each batch ends with the session emptied, to keep memory flat.
         self.library_id = library_id
         self.batch_size, self.reject_file, self.progress = batch_size or BATCH_SIZE, reject_file, progress
         self.workers = default_workers() if workers is None else workers
+        self.cache_mb = cache_mb  # SQLite's page cache during the load; None: load_settings.BULK_CACHE_MB
         self.stats = ImportStats()
 
     # --- reading -------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class Importer:
         fmt = format or detect_format(path)
         # Let the reader refuse what it cannot read at all (missing, empty, bad options) up front.
         next(iter(read(path, format=fmt, encoding=encoding)), None)
-        with bulk_writes() as self._load:
+        with bulk_writes(self.cache_mb) as self._load:
             if fmt == "iso2709" and self.workers > 1:
                 self._run_parallel(path, encoding)
             else:

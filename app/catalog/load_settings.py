@@ -26,11 +26,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 
-# The importer's page cache during a load, in KiB (SQLite's default is 2,000). The random-order
-# indexes at a million records take 420 MB (source key 35, the three SRU scan keys 205, record keys
-# 180); a quarter of a gigabyte keeps most of their busy pages. The memory is the connection's,
-# bounded, and given back when the load ends.
-BULK_CACHE_KIB = 262_144
+# The importer's page cache during a load, in MB (SQLite's default is 2; `catalog import --cache-mb`).
+# The random-order indexes at a million records take 420 MB (source key 35, the three SRU scan keys
+# 205, record keys 180); a quarter of a gigabyte keeps most of their busy pages. The memory is the
+# connection's, bounded, and given back when the load ends.
+BULK_CACHE_MB = 256
 # Pages the log may hold before it is copied into the database (SQLite's default: 1,000).
 BULK_WAL_PAGES = 100_000
 
@@ -42,7 +42,8 @@ class Load:
     connection after a commit: each connection a batch runs on is set once, and every one of them is
     given its own settings back at the end (`finish`)."""
 
-    def __init__(self):
+    def __init__(self, cache_mb: int | None = None):
+        self.cache_kib = 1024 * (cache_mb or BULK_CACHE_MB)
         self._sqlite = (db.engine.dialect.name == "sqlite"
                         and db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal")
         self._touched: dict = {}  # DB-API connection -> (cache_size, wal_autocheckpoint) it had
@@ -52,7 +53,7 @@ class Load:
             raw = db.session.connection().connection.dbapi_connection
             if raw not in self._touched:
                 self._touched[raw] = (_get(raw, "cache_size"), _get(raw, "wal_autocheckpoint"))
-                raw.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+                raw.execute(f"PRAGMA cache_size = {-int(self.cache_kib)}")
                 raw.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_PAGES}")
 
     def finish(self) -> None:
@@ -73,11 +74,12 @@ def _get(raw, name: str):
 
 
 @contextmanager
-def bulk_writes():
-    """A Load for the length of a load. A load that fails leaves no transaction open (a batch is
-    written whole or not at all). SQLite: afterwards the log is copied into the database (without
-    waiting for readers), so none of the load is left in it only."""
-    load = Load()
+def bulk_writes(cache_mb: int | None = None):
+    """A Load for the length of a load (SQLite: `cache_mb` of page cache, default BULK_CACHE_MB). A
+    load that fails leaves no transaction open (a batch is written whole or not at all). SQLite:
+    afterwards the log is copied into the database (without waiting for readers), so none of the
+    load is left in it only."""
+    load = Load(cache_mb)
     try:
         yield load
     except BaseException:

@@ -162,7 +162,7 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
 
     monkeypatch.setattr(Importer, "_insert", watched)
     Importer(workers=2, batch_size=200).run(MARC / "marc21/evergreen_jazz_1k.mrc")
-    during = (-load_settings.BULK_CACHE_KIB, load_settings.BULK_WAL_PAGES) if sqlite else before
+    during = (-1024 * load_settings.BULK_CACHE_MB, load_settings.BULK_WAL_PAGES) if sqlite else before
     assert len(seen) == 5 and set(seen) == {during}
     assert settings() == before
     if sqlite:

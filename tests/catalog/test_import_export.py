@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from app.catalog.importing import Importer
@@ -100,7 +101,27 @@ def test_cli_import_errors_are_one_line(ctx, tmp_path):
     none = runner.invoke(args=["catalog", "import", str(MARC / "unimarc/dp2_sru_cnmarcxml.xml"), "--batch-size", "0",
                                "--rejects", str(tmp_path / "r.jsonl")])
     assert none.exit_code == 2 and "--batch-size" in none.stderr
+    tiny = runner.invoke(args=["catalog", "import", str(MARC / "unimarc/dp2_sru_cnmarcxml.xml"), "--cache-mb", "1",
+                               "--rejects", str(tmp_path / "r.jsonl")])
+    assert tiny.exit_code == 2 and "--cache-mb" in tiny.stderr
     assert db.session.scalar(select(func.count()).select_from(Record)) == 0
+
+
+def test_the_cache_of_a_load_is_the_one_asked_for(ctx, tmp_path, monkeypatch):
+    """`catalog import --cache-mb`: SQLite's page cache during the load (a small server's memory)."""
+    seen = []
+    insert = Importer._insert
+
+    def watched(self, fresh):
+        seen.append(db.session.execute(sa.text("PRAGMA cache_size")).scalar() if db.engine.dialect.name == "sqlite"
+                    else None)
+        return insert(self, fresh)
+
+    monkeypatch.setattr(Importer, "_insert", watched)
+    result = ctx.test_cli_runner().invoke(args=["catalog", "import", str(MARC / "unimarc/dp2_sru_cnmarcxml.xml"),
+                                                "--cache-mb", "64", "--rejects", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert seen and set(seen) == ({-64 * 1024} if db.engine.dialect.name == "sqlite" else {None})
 
 
 def test_reindex_rebuilds_derived_columns_and_the_index(ctx):
