@@ -177,3 +177,30 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
     with pytest.raises(RuntimeError):
         Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
     assert settings() == before
+
+
+def test_every_connection_a_load_ran_on_gets_its_settings_back(ctx, monkeypatch):
+    """The session may be handed another pooled connection after each commit; SQLite's settings
+    belong to a connection, so each one a batch ran on must get its own back (load_settings.Load)."""
+    from app.catalog import load_settings
+
+    if db.engine.dialect.name != "sqlite":  # PostgreSQL: the load sets nothing on a connection
+        return
+    with db.engine.connect() as a, db.engine.connect() as b, db.engine.connect() as c:
+        before = {x.exec_driver_sql("PRAGMA cache_size").scalar() for x in (a, b, c)}
+        assert -1024 * load_settings.BULK_CACHE_MB not in before
+    ran_on = set()
+    insert = Importer._insert
+
+    def watched(self, fresh):
+        ran_on.add(id(db.session.connection().connection.dbapi_connection))
+        return insert(self, fresh)
+
+    monkeypatch.setattr(Importer, "_insert", watched)
+    db.session.remove()
+    Importer(workers=1, batch_size=100).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    assert len(ran_on) > 1  # the pool did hand the load several connections
+    with db.engine.connect() as a, db.engine.connect() as b, db.engine.connect() as c:
+        after = [(x.exec_driver_sql("PRAGMA cache_size").scalar(),
+                  x.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()) for x in (a, b, c)]
+    assert all(cache in before and pages != load_settings.BULK_WAL_PAGES for cache, pages in after)
