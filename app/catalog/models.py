@@ -20,7 +20,8 @@ class Record(db.Model):
     __tablename__ = "records"
     __table_args__ = (
         Index("ix_records_db_material", "database", "material"),
-        Index("ix_records_status_year", "status", "year"),
+        # A search by years alone reads everything it filters on and counts from this index (a7k1c0de0016).
+        Index("ix_records_year_search", "status", "year", "kind", "database", "material"),
         # Every search filters on these: read for a record id without its row (the MARC is in it).
         Index("ix_records_search", "id", "status", "kind", "year", "database", "material"),
         # The migrations add expression indexes ix_records_scan_{title,author,publisher} for SRU scan.
@@ -95,10 +96,14 @@ class Holding(db.Model):
     ids)` in the same transaction (catalog.services.add_holding, the importer, a merge do)."""
 
     __tablename__ = "holdings"
-    __table_args__ = (Index("ix_holdings_library_record", "library_id", "record_id"),)
+    __table_args__ = (
+        Index("ix_holdings_library_record", "library_id", "record_id"),
+        # The library and region facets: a record's holding libraries without its holdings' rows.
+        Index("ix_holdings_record_library", "record_id", "library_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id"))
     call_number: Mapped[str | None] = mapped_column(String(100))
     copies: Mapped[int] = mapped_column(default=1)

@@ -4,7 +4,7 @@ Sources, all read with "WHERE key >= term ORDER BY key LIMIT n" so that an index
 scan into a short range read:
 - dc.title, dc.creator, dc.publisher (cql.serverChoice scans titles): the derived columns, keyed by
   lower(substr(column, 1, 200));
-- dc.date: the year column (index ix_records_status_year);
+- dc.date: the year column (index ix_records_year_search, which begins with status and year);
 - bath.isbn, bath.issn, bianmu.clc, bianmu.lcc, dc.subject: record_keys (index
   ix_record_keys_kind_value_record); a subject heading is keyed folded (catalog.indexing.subject_key), so
   its terms are shown in lower case.
