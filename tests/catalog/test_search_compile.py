@@ -261,7 +261,49 @@ def test_counting_before_fetching_gives_the_same_answers(shelf, monkeypatch):
         monkeypatch.setattr(backend_module, "SORT_LIMIT", limit)
         monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
         fetched = answers()
-        monkeypatch.setattr(type(backend()), "likely_broad", lambda self, text, lead: True)
+        monkeypatch.setattr(type(backend()), "likely_broad", lambda self, text, lead, **margin: True)
         assert answers() == fetched
         monkeypatch.undo()
     assert any(total > 3 for total, *_ in fetched)
+
+
+def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
+    """SQLite judges whether a query will have more hits than it ranks from FTS5's vocabulary (how
+    many records hold each term in each column): then it leaves bm25 out of the hits' statement.
+    The counts are the index's own, kept for a while; a wrong guess costs time, never the answer."""
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL asks its planner (test_a_broad_single_token_…)
+    sqlite = importlib.import_module("app.catalog.search.sqlite")
+    from app.catalog.search.query import Match
+
+    sqlite._counts.clear()
+    sqlite._records.clear()
+    b = backend()
+    held = len(_ids(Term("title", "经")))  # public records only; the vocabulary counts every indexed record
+    economy = Match("title", (("经", "济"),))
+    assert sqlite._term_counts("经")["title"] >= held > 0
+    expected = sqlite.expected_hits(economy, 1000)
+    assert expected == min(sqlite._term_counts(t).get("title", 0) for t in "经济")
+    network = Match("title", (("网", "络"),))
+    both = sqlite.expected_hits(And((economy, network)), 1000)
+    assert both == pytest.approx(expected * sqlite.expected_hits(network, 1000) / 1000)  # taken as independent
+    assert sqlite.expected_hits(Or((economy, network)), 1000) == expected + sqlite.expected_hits(network, 1000)
+    assert sqlite.expected_hits(Match("title", (("经", "济", "学"),)), 1000) is None  # a longer phrase: unknown
+    assert sqlite.expected_hits(Match("everything", (("econom*",),)), 1000) is None  # a word's beginning: unknown
+    assert sqlite.expected_hits(And((economy, Not(network))), 1000) == expected  # a NOT is not counted
+
+    text = b.lower(Term("title", "经济"))
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", 10_000)
+    monkeypatch.setattr(sqlite, "SORT_LIMIT", 10_000)
+    assert not b.likely_broad(text, True)
+    ranked = b.search(Term("title", "经济"), per_page=5, facets=())
+    monkeypatch.setattr(sqlite, "SORT_LIMIT", 0)  # now every result looks broad: ranked by ranks() instead
+    assert b.likely_broad(text, True) and not b.likely_broad(text, False)
+    assert b.rank_column(text, text, [["经", "济"]], True) is None
+    assert b.search(Term("title", "经济"), per_page=5, facets=()).ids == ranked.ids
+
+    monkeypatch.setattr(sqlite, "COUNTS_TTL", 0.0)  # counts read again: a record added is counted
+    before = sqlite._term_counts("经")["title"]
+    services.create(None, cnmarc_book("经济学新论", year=2020, clc="F0"))
+    db.session.flush()
+    assert sqlite._term_counts("经")["title"] == before + 1

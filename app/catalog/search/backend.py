@@ -140,8 +140,9 @@ class SearchBackend(Compiler):
         found = [Record.id.in_(self.text_ids(text))] if text is not None else []
         return sa.select(*columns).where(*found, *conditions), Record.id
 
-    def newest_first(self, q, id_order):
-        """The hits of a large result (over SORT_LIMIT, so at least that many), newest first."""
+    def newest_first(self, q, id_order, text=None):
+        """The hits of a large result (over SORT_LIMIT, so at least that many), newest first; `text`
+        is the full text `q` matches (None: none)."""
         return q.order_by(id_order.desc())
 
     def newest_rows(self, q, id_order, limit: int) -> list:
@@ -244,7 +245,7 @@ class SearchBackend(Compiler):
         elif total > SORT_LIMIT:
             used = "recent"
             newest = self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
-                                                   hits_only=True)[0], id_order)
+                                                   hits_only=True)[0], id_order, text)
             if start + per_page <= max(wanted, per_page):
                 hits = self.newest_rows(newest, id_order, max(wanted, per_page))
                 ordered = [h[0] for h in hits]
@@ -292,7 +293,7 @@ class SearchBackend(Compiler):
         used = sort
         if total > SORT_LIMIT:
             used = "recent"
-            q = self.newest_first(q, id_order)
+            q = self.newest_first(q, id_order, text)
         elif sort == "relevance" and phrases and (ranked := self.ranked(tree, phrases)) is not None:
             rank = ranked.subquery()
             q = q.outerjoin(rank, rank.c.record_id == Record.id).order_by(
