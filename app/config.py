@@ -16,6 +16,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (not {value!r}).") from None
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     db_path = Path(instance_path) / "portal.db"
@@ -23,6 +33,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{db_path}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_CACHE_MB": _whole("SQLITE_CACHE_MB", 64),
         "DEBUG": _bool("FLASK_DEBUG", False),
         "TESTING": False,
         # Cookies: secure by default; `make run` serves plain HTTP on 127.0.0.1 and turns it off.

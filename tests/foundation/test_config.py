@@ -39,3 +39,31 @@ def test_create_app_touches_no_database(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k" * 40)
     create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/never.db"})
     assert not (tmp_path / "never.db").exists()
+
+
+@pytest.mark.parametrize("value", ["1", "0", "-64", "lots", "6.5"])
+def test_refuses_a_sqlite_cache_that_is_not_a_size(monkeypatch, value, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("SQLITE_CACHE_MB", value)
+    with pytest.raises(ConfigError, match="SQLITE_CACHE_MB"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_each_sqlite_connection_has_the_cache_asked_for(monkeypatch, tmp_path):
+    import sqlalchemy as sa
+
+    from app.core import sqlite
+    from app.extensions import db
+
+    monkeypatch.setitem(sqlite._cache, "kib", sqlite._cache["kib"])  # the tests' own value comes back after
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.delenv("SQLITE_CACHE_MB", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/default.db"})
+    with app.app_context():
+        assert db.session.scalar(sa.text("PRAGMA cache_size")) == -64 * 1024
+        db.engine.dispose()
+    monkeypatch.setenv("SQLITE_CACHE_MB", "8")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/small.db"})
+    with app.app_context():
+        assert db.session.scalar(sa.text("PRAGMA cache_size")) == -8 * 1024
+        db.engine.dispose()
