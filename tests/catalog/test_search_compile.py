@@ -307,3 +307,28 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     services.create(None, cnmarc_book("经济学新论", year=2020, clc="F0"))
     db.session.flush()
     assert sqlite._term_counts("经")["title"] == before + 1
+
+
+def test_the_newest_hits_of_a_search_without_text_walk_the_id_index(shelf, monkeypatch):
+    """A large result without full text takes its newest hits walking ix_records_search backwards;
+    SQLite is told so by name, or it reads the whole year range from ix_records_year_search and sorts
+    it. The hits are those of the plain meaning, newest first, on both engines."""
+    monkeypatch.setattr(backend_module, "SORT_LIMIT", 3)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    statements = []
+
+    def seen(conn, cursor, sql, *args):
+        statements.append(sql)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    meaning = {YEAR: Record.year >= 2010, And((YEAR, CHINESE)): sa.and_(Record.year >= 2010, Record.database == "chinese"),
+               None: sa.true()}
+    for node, where in meaning.items():
+        res = backend().search(node, per_page=2, facets=("year",))
+        expected = sorted(db.session.scalars(sa.select(Record.id).where(where)), reverse=True)
+        assert len(expected) > 3 and res.sort == "recent" and res.ids == expected[:2], node
+    sa.event.remove(db.engine, "before_cursor_execute", seen)
+    newest = [s for s in statements if "ORDER BY records.id DESC" in s]
+    assert newest
+    if db.engine.dialect.name == "sqlite":
+        assert all("FROM records INDEXED BY ix_records_search" in s for s in newest)
