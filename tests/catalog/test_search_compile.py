@@ -332,3 +332,27 @@ def test_the_newest_hits_of_a_search_without_text_walk_the_id_index(shelf, monke
     assert newest
     if db.engine.dialect.name == "sqlite":
         assert all("FROM records INDEXED BY ix_records_search" in s for s in newest)
+
+
+def test_sqlite_leads_with_the_full_text_and_tests_a_key_on_its_rows(shelf):
+    """Beside full text, a key (an ISBN, a class number's beginning, an OR with one) is a list each
+    full-text hit is tested against on SQLite, on the full-text row before the join; the hits are
+    the set algebra's, and the same as SQLite's former plan, led by the lists."""
+    statements = []
+
+    def seen(conn, cursor, sql, *args):
+        statements.append(sql)
+
+    for node in (And((B, CLC)), And((A, ISBN)), And((B, Or((ISBN, CLC)))), And((B, CLC, YEAR, Not(C)))):
+        expected = set.intersection(*[_ids(i) for i in node.items if not isinstance(i, Not)]) - \
+            set().union(*[_ids(i.item) for i in node.items if isinstance(i, Not)])
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        found = _ids(node)
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+        assert found == expected, node
+        if db.engine.dialect.name == "sqlite":
+            hits = [s for s in statements if "record_fts MATCH" in s and "JOIN records" in s]
+            assert hits and all("+record_fts.rowid IN (SELECT" in s for s in hits), node
+            assert not any("records.id IN (SELECT" in s for s in hits), node
+    assert any(_ids(n) for n in (And((B, CLC)), And((A, ISBN))))  # not every answer empty
