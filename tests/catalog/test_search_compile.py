@@ -276,6 +276,8 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     sqlite = importlib.import_module("app.catalog.search.sqlite")
     from app.catalog.search.query import Match
 
+    services.create(None, cnmarc_book("济南经典", year=2019, clc="K29"))  # both characters, not the phrase
+    db.session.commit()
     sqlite._counts.clear()
     sqlite._records.clear()
     b = backend()
@@ -301,6 +303,17 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     assert b.likely_broad(text, True) and not b.likely_broad(text, False)
     assert b.rank_column(text, text, [["经", "济"]], True) is None
     assert b.search(Term("title", "经济"), per_page=5, facets=()).ids == ranked.ids
+
+    matches = db.session.scalar(sa.text("SELECT count(*) FROM record_fts WHERE record_fts MATCH :q"),
+                                {"q": sqlite.fts_query(text)})
+    assert matches < expected  # 济南经典 holds 经 and 济, not 经济
+    counted = []
+    for limit in range(1, int(expected) + 1):  # an expectation under twice the limit: the matches are counted
+        monkeypatch.setattr(sqlite, "SORT_LIMIT", limit)
+        if limit < expected <= 2 * limit:
+            assert b.likely_broad(text, True) == (matches > limit), limit
+            counted.append(matches > limit)
+    assert False in counted  # expected past the limit, counted within it
 
     monkeypatch.setattr(sqlite, "COUNTS_TTL", 0.0)  # counts read again: a record added is counted
     before = sqlite._term_counts("经")["title"]

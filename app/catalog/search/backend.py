@@ -265,8 +265,9 @@ class SearchBackend(Compiler):
                 ranks = self.ranks(tree, phrases, ids)
             else:
                 ranks = None
-            if ranks is not None:
-                ordered = sorted(ids, key=lambda i: (-ranks.get(i, 0), -i))
+            if ranks is not None:  # best first, the newest first among equals (two stable sorts)
+                ordered = sorted(ids, reverse=True)
+                ordered.sort(key=lambda i: ranks.get(i, 0), reverse=True)
             elif sort == "title":
                 ordered = list(db.session.scalars(sa.select(Record.id).where(self.ids_in(Record.id, ids))
                                                   .order_by(Record.title, Record.id))) if ids else []
@@ -278,9 +279,13 @@ class SearchBackend(Compiler):
         if facets and total:
             result.facets_sampled = total > FACET_SAMPLE
             sample = ordered[:FACET_SAMPLE]
-            row = {h[0]: h for h in hits}
+            if ordered is ids:  # the hits' own order: the sample is their beginning
+                rows = hits[:FACET_SAMPLE]
+            else:
+                row = {h[0]: h for h in hits}
+                rows = [row[i] for i in sample]
             result.facets = self.facets_of(sample, facets, known={
-                name: [row[i][1 + n] for i in sample] for n, name in enumerate(sampled)})
+                name: [r[1 + n] for r in rows] for n, name in enumerate(sampled)})
         return result
 
     def _search_page(self, text, conditions, tree, phrases, page, per_page, sort, facets, lead,
