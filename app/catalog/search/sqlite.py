@@ -82,18 +82,21 @@ def _term_counts(term: str) -> dict[str, int]:
     kept = _counts.get(term)
     if kept is not None and now - kept[0] < COUNTS_TTL:
         return kept[1]
-    rows = db.session.execute(sa.text("SELECT col, doc FROM record_fts_vocab WHERE term = :t"), {"t": term}).all()
+    counts = dict(db.session.execute(sa.text("SELECT col, doc FROM record_fts_vocab WHERE term = :t"),
+                                     {"t": term}).all())
     if len(_counts) >= COUNTS_KEPT:
         _counts.clear()
-    _counts[term] = (now, dict(rows))
-    return _counts[term][1]
+    _counts[term] = (now, counts)  # another thread may clear the dict at any time: `counts` is ours
+    return counts
 
 
 def _record_count() -> int:
     now = time.monotonic()
-    if not _records or now - _records[0][0] >= COUNTS_TTL:
-        _records[:] = [(now, db.session.scalar(sa.select(sa.func.max(Record.id))) or 0)]
-    return _records[0][1]
+    kept = _records[0] if _records else None
+    if kept is None or now - kept[0] >= COUNTS_TTL:
+        kept = (now, db.session.scalar(sa.select(sa.func.max(Record.id))) or 0)
+        _records[:] = [kept]
+    return kept[1]
 
 
 def expected_hits(tree, total: int) -> float | None:
