@@ -52,3 +52,20 @@ def query_terms(text: str) -> list[list[str]]:
 
 def is_cjk(token: str) -> bool:
     return bool(_CJK_CHAR.fullmatch(token))
+
+
+def cjk_pair(phrase) -> str | None:
+    """The pair token of a phrase of exactly two CJK characters (经济 → "经济"), else None."""
+    if len(phrase) == 2 and all(len(t) == 1 and is_cjk(t) for t in phrase):
+        return phrase[0] + phrase[1]
+    return None
+
+
+def with_pairs(text: str) -> str:
+    """An index text (tokens separated by spaces) followed by every pair of adjacent CJK characters
+    in it, as tokens of their own: SQLite's full-text index then finds a two-character query as one
+    token (search/sqlite.py). They come after all the single tokens, so no phrase of single tokens
+    can run into them, and no pair is made across anything that separated two characters."""
+    toks = text.split()
+    pairs = [a + b for a, b in zip(toks, toks[1:]) if len(a) == 1 and len(b) == 1 and is_cjk(a) and is_cjk(b)]
+    return text + " " + " ".join(pairs) if pairs else text

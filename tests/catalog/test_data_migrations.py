@@ -22,6 +22,12 @@ def _vectors():
                                       "ORDER BY record_id")).all()
 
 
+def _fts_texts():
+    if db.engine.dialect.name != "sqlite":
+        return []
+    return db.session.execute(sa.text("SELECT rowid, title, everything FROM record_fts ORDER BY rowid")).all()
+
+
 def _copies():
     """PostgreSQL: each full-text row's copy of its record's columns, beside the record's own."""
     if db.engine.dialect.name != "postgresql":
@@ -37,7 +43,7 @@ def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
             services.create(None, cnmarc_book("编目", subject="文献编目"))]
     db.session.commit()
     econ = rows[0].id
-    keys, vectors = _subject_keys(), _vectors()
+    keys, vectors, texts = _subject_keys(), _vectors(), _fts_texts()
     assert {v for _, v in keys} == {"经济发展", "zebras", "文献编目"}
 
     db.session.remove()  # the migrations take locks this session's reads would hold
@@ -46,11 +52,15 @@ def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
     assert _subject_keys() == []
     if db.engine.dialect.name == "postgresql":
         assert _vectors() != vectors and "'经济'" not in _vectors()[0][1]
+    else:
+        assert _fts_texts() != texts and " 经济 " not in _fts_texts()[0][2] + " "
+        assert "经 济" in _fts_texts()[0][2]
     db.session.remove()
     upgrade()
     db.session.remove()
     assert _subject_keys() == keys
     assert _vectors() == vectors
+    assert _fts_texts() == texts
     copies, records = _copies()
     assert copies == records and (len(copies) == 3 or db.engine.dialect.name != "postgresql")
     assert set(backend().search(Term("title", "经济"), facets=()).ids) == {econ}

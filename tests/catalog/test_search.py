@@ -165,6 +165,29 @@ def test_pair_rewrite_of_stored_vectors_matches_the_indexer():
         assert migration._parse(migration.with_pairs(with_pairs, pairs=False)) == migration._parse(without)
 
 
+def test_sqlite_pairs_migration_writes_what_the_indexer_writes():
+    """The migration that adds CJK pairs to existing SQLite texts gives what the indexer stores, and
+    its downgrade the texts without them."""
+    import importlib.util
+    from pathlib import Path
+
+    from app.catalog.search.sqlite import SQLiteBackend
+    from app.catalog.tokens import index_text
+
+    path = next(Path("migrations/versions").glob("*_a7l2c0de0017_*.py"))
+    spec = importlib.util.spec_from_file_location("sqlite_pairs_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for text in ("中国经济发展报告 C语言 O'Brien 经 济", "no chinese at all", "学", "", "经济，学 习"):
+        plain = index_text(text)
+        stored = SQLiteBackend.stored_texts({"title": plain, "holdings": "l1 l2"})
+        assert stored["holdings"] == "l1 l2"
+        assert migration.with_pairs(plain) == stored["title"]
+        assert migration.with_pairs(stored["title"]) == stored["title"]  # twice: the same
+        assert migration.without_pairs(stored["title"]) == plain
+    assert SQLiteBackend.stored_texts({"title": index_text("中国经济")})["title"] == "中 国 经 济 中国 国经 经济"
+
+
 def test_a_broad_single_token_skips_the_count_only_when_the_hits_do_not_run_out(shelf, monkeypatch):
     """PostgreSQL may take a single token's estimate for "more than SORT_LIMIT" and skip the capped
     count; when the newest hits then run out before the page is full, the estimate was wrong and the

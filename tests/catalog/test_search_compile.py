@@ -277,6 +277,7 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     from app.catalog.search.query import Match
 
     services.create(None, cnmarc_book("济南经典", year=2019, clc="K29"))  # both characters, not the phrase
+    services.create(None, marc21_book("Economics of the zebra", year=2019, lcc="QL737"))  # both words, not the phrase
     db.session.commit()
     sqlite._counts.clear()
     sqlite._records.clear()
@@ -285,7 +286,10 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     economy = Match("title", (("经", "济"),))
     assert sqlite._term_counts("经")["title"] >= held > 0
     expected = sqlite.expected_hits(economy, 1000)
-    assert expected == min(sqlite._term_counts(t).get("title", 0) for t in "经济")
+    pair_matches = db.session.scalar(sa.text("SELECT count(*) FROM record_fts WHERE record_fts MATCH :q"),
+                                     {"q": '{title} : ("经 济")'})  # the phrase of single characters
+    assert expected == sqlite._term_counts("经济")["title"] == pair_matches  # a pair is counted exactly
+    assert expected < min(sqlite._term_counts(t)["title"] for t in "经济")  # 济南经典
     network = Match("title", (("网", "络"),))
     both = sqlite.expected_hits(And((economy, network)), 1000)
     assert both == pytest.approx(expected * sqlite.expected_hits(network, 1000) / 1000)  # taken as independent
@@ -304,14 +308,17 @@ def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
     assert b.rank_column(text, text, [["经", "济"]], True) is None
     assert b.search(Term("title", "经济"), per_page=5, facets=()).ids == ranked.ids
 
+    words = b.lower(Term("title", "zebra economics", "=="))  # one phrase of two words
+    guess = sqlite.expected_hits(words, 1000)
+    assert guess == min(sqlite._term_counts(t)["title"] for t in ("zebra", "economics"))
     matches = db.session.scalar(sa.text("SELECT count(*) FROM record_fts WHERE record_fts MATCH :q"),
-                                {"q": sqlite.fts_query(text)})
-    assert matches < expected  # 济南经典 holds 经 and 济, not 经济
+                                {"q": sqlite.fts_query(words)})
+    assert 0 < matches < guess  # Economics of the zebra holds both words, not the phrase
     counted = []
-    for limit in range(1, int(expected) + 1):  # an expectation under twice the limit: the matches are counted
+    for limit in range(1, int(guess) + 1):  # an expectation under twice the limit: the matches are counted
         monkeypatch.setattr(sqlite, "SORT_LIMIT", limit)
-        if limit < expected <= 2 * limit:
-            assert b.likely_broad(text, True) == (matches > limit), limit
+        if limit < guess <= 2 * limit:
+            assert b.likely_broad(words, True) == (matches > limit), limit
             counted.append(matches > limit)
     assert False in counted  # expected past the limit, counted within it
 
