@@ -5,6 +5,8 @@ and one- and two-character queries are common in Chinese (学, 编目), so inste
 becomes a token of its own and a Chinese query becomes a *phrase* of consecutive characters: a
 phrase match of single-character tokens is exactly a substring match, of any length. Latin, Cyrillic
 and other scripts are split into words (case and diacritics folded); a trailing * truncates.
+Both engines also store each pair of adjacent characters as a token (PostgreSQL at its position,
+SQLite after the single tokens: with_pairs), so that a two-character query is one token.
 """
 from __future__ import annotations
 
