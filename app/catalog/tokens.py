@@ -67,7 +67,8 @@ def with_pairs(text: str) -> str:
     """An index text (tokens separated by spaces) followed by every pair of adjacent CJK characters
     in it, as tokens of their own: SQLite's full-text index then finds a two-character query as one
     token (search/sqlite.py). They come after all the single tokens, so no phrase of single tokens
-    can run into them, and no pair is made across anything that separated two characters."""
+    can run into them; a pair is made wherever the phrase of its two characters would match, and
+    nowhere else (not across a word or a number between them)."""
     toks = text.split()
     pairs = [a + b for a, b in zip(toks, toks[1:]) if len(a) == 1 and len(b) == 1 and is_cjk(a) and is_cjk(b)]
     return text + " " + " ".join(pairs) if pairs else text
