@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+# Each SQLite connection's page cache in MB, unless SQLITE_CACHE_MB says otherwise (app.core.sqlite).
+SQLITE_CACHE_MB = 64
 WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me", "please-change", "development"}
 
 
@@ -33,7 +35,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{db_path}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SQLITE_CACHE_MB": _whole("SQLITE_CACHE_MB", 64),
+        "SQLITE_CACHE_MB": _whole("SQLITE_CACHE_MB", SQLITE_CACHE_MB),
         "DEBUG": _bool("FLASK_DEBUG", False),
         "TESTING": False,
         # Cookies: secure by default; `make run` serves plain HTTP on 127.0.0.1 and turns it off.

@@ -3,14 +3,14 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.config import ConfigError
+from app.config import SQLITE_CACHE_MB, ConfigError
 
 # Each connection's page cache, in KiB (configure). SQLite's default, 2 MB, holds a sliver of what a
 # search reads at a million records: the covering index every hit is looked up in (ix_records_search,
 # some 40 MB) and the full text's pages. With 64 MB the statement finding 6,526 titles with 法律 and
 # ranking them took 30 ms instead of 40 (docs/catalogue.md). Memory grows with use, up to this much per
 # pooled connection.
-_cache = {"kib": 64 * 1024}
+_cache = {"kib": SQLITE_CACHE_MB * 1024}
 
 
 def _pragmas(dbapi_connection, _record) -> None:
