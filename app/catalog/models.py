@@ -20,8 +20,10 @@ class Record(db.Model):
     __tablename__ = "records"
     __table_args__ = (
         Index("ix_records_db_material", "database", "material"),
-        # A search by years alone reads everything it filters on and counts from this index (a7k1c0de0016).
-        Index("ix_records_year_search", "status", "year", "kind", "database", "material"),
+        # A search by years alone reads everything it filters on and counts from this index (a7k1c0de0016);
+        # PostgreSQL's entries carry the id too, as SQLite's always do (a7m3c0de0018).
+        Index("ix_records_year_search", "status", "year", "kind", "database", "material",
+              postgresql_include=["id"]),
         # Every search filters on these: read for a record id without its row (the MARC is in it).
         Index("ix_records_search", "id", "status", "kind", "year", "database", "material"),
         # The migrations add expression indexes ix_records_scan_{title,author,publisher} for SRU scan.

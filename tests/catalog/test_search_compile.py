@@ -262,9 +262,44 @@ def test_counting_before_fetching_gives_the_same_answers(shelf, monkeypatch):
         monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
         fetched = answers()
         monkeypatch.setattr(type(backend()), "likely_broad", lambda self, text, lead, **margin: True)
+        monkeypatch.setattr(type(backend()), "broad_without_text", lambda self, q: True)
         assert answers() == fetched
         monkeypatch.undo()
     assert any(total > 3 for total, *_ in fetched)
+
+
+def test_postgresql_counts_a_broad_search_without_text_from_the_planners_estimate(shelf, monkeypatch):
+    """A search by years alone that the planner expects past the limit is counted, not fetched:
+    the same answer, one statement that brings back a number instead of every hit's row."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    postgres = importlib.import_module("app.catalog.search.postgres")
+    db.session.execute(sa.text("ANALYZE records"))
+    for module in (backend_module, postgres):
+        monkeypatch.setattr(module, "SORT_LIMIT", 3)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    node, narrow = Term("year", "1900", ">="), Term("year", "2021", ">")
+    b = backend()
+    assert b.broad_without_text(b.driven(None, [b.condition(node)], Record.id)[0])
+    assert not b.broad_without_text(b.driven(None, [b.condition(narrow)], Record.id)[0])
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    for sort in ("date", "relevance"):
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            counted = b.search(node, sort=sort, per_page=2)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert any(s.lstrip().upper().startswith("SELECT COUNT(*)") for s in statements)
+        with monkeypatch.context() as m:
+            m.setattr(type(b), "broad_without_text", lambda self, q: False)
+            fetched = b.search(node, sort=sort, per_page=2)
+        assert (counted.total, counted.ids, counted.sort, counted.facets) == \
+            (fetched.total, fetched.ids, fetched.sort, fetched.facets)
+        assert counted.total > 3 and counted.sort == "recent"
 
 
 def test_sqlite_expects_a_result_from_its_terms_counts(shelf, monkeypatch):
@@ -352,6 +387,22 @@ def test_the_newest_hits_of_a_search_without_text_walk_the_id_index(shelf, monke
     assert newest
     if db.engine.dialect.name == "sqlite":
         assert all("FROM records INDEXED BY ix_records_search" in s for s in newest)
+
+
+def test_postgresql_reads_a_year_range_from_its_index_alone(shelf):
+    """The hits of a search by years alone come from ix_records_year_search without visiting a
+    table row: PostgreSQL's index entries carry the id (migration a7m3c0de0018), as SQLite's do."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    from app.catalog.views.opac import PUBLIC
+
+    q, _ = backend().driven(None, [backend().condition(YEAR), PUBLIC], Record.id, Record.year, Record.database,
+                            Record.material, hits_only=True)
+    compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    for setting in ("enable_seqscan", "enable_bitmapscan"):  # a few rows: the planner would rather read them all
+        db.session.execute(sa.text(f"SET LOCAL {setting} = off"))
+    plan = "\n".join(r[0] for r in db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+    assert "Index Only Scan using ix_records_year_search" in plan, plan
 
 
 def test_sqlite_leads_with_the_full_text_and_tests_a_key_on_its_rows(shelf):

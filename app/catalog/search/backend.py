@@ -176,6 +176,12 @@ class SearchBackend(Compiler):
         guess costs time, never the answer."""
         return False
 
+    def broad_without_text(self, q) -> bool:
+        """Whether the hits of `q`, a search without full text (years, a class number's beginning),
+        are expected past SORT_LIMIT: then they are counted, not fetched, as likely_broad does for
+        full text. A wrong guess costs time, never the answer."""
+        return False
+
     def ids_in(self, column, ids: list[int]):
         """`column IN ids` for up to SORT_LIMIT ids (an engine may pass them as one parameter)."""
         return column.in_(ids)
@@ -228,7 +234,8 @@ class SearchBackend(Compiler):
             q = q.order_by(id_order.desc())
         broad = estimate and self.surely_broad(text, q)
         counted = None
-        if not broad and not in_order and self.likely_broad(text, lead):
+        if not broad and not in_order and (self.likely_broad(text, lead) if text is not None
+                                           else self.broad_without_text(q)):
             counted = db.session.scalar(sa.select(sa.func.count()).select_from(q.limit(SORT_LIMIT + 1).subquery()))
         if broad or (counted is not None and counted > SORT_LIMIT):
             hits, total = [], SORT_LIMIT + 1

@@ -182,6 +182,12 @@ def _plan_rows(sql: str, params: dict, driver: bool = False) -> float:
     return plan[0]["Plan"]["Plan Rows"]
 
 
+def _compiled(q) -> tuple[str, dict, bool]:
+    """A statement as _plan_rows takes it: the driver's SQL and parameters, IN lists expanded."""
+    compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    return str(compiled), compiled.params, True
+
+
 class PostgresBackend(SearchBackend):
     name = "postgresql-tsvector"
 
@@ -272,6 +278,13 @@ class PostgresBackend(SearchBackend):
             return False
         return self.estimate(text) > SORT_LIMIT
 
+    def broad_without_text(self, q):
+        """From the planner's estimate of the conditions (a year range's share of the records is in
+        its histogram): the 10,001 hits of 1990–1995 at a million records are counted in 5.5 ms,
+        where fetching them cost 18.5 (8.7 to find, 9.8 to bring the rows into Python), only to be
+        thrown away, since the page and the facet sample are the newest hits, read on their own."""
+        return _plan_rows(*_compiled(q)) > SORT_LIMIT
+
     def surely_broad(self, text, q):
         """For a single token only (a character, a pair, a word, a word's beginning), whose share
         of the rows PostgreSQL's statistics of the vectors know (its most common elements, sampled by
@@ -280,8 +293,7 @@ class PostgresBackend(SearchBackend):
         if not _one_token(text):
             return False
         threshold = BROAD_ESTIMATE_PREFIX if _prefix(text) else BROAD_ESTIMATE
-        compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})  # IN lists
-        return _plan_rows(str(compiled), compiled.params, driver=True) >= threshold
+        return _plan_rows(*_compiled(q)) >= threshold
 
     def newest_rows(self, q, id_order, limit):
         """The newest `limit` hits, looked for first among the newest ids (NEWEST_MARGIN times as
@@ -295,8 +307,7 @@ class PostgresBackend(SearchBackend):
         top = db.session.scalar(sa.select(sa.func.max(id_order)))
         if top is None or limit * top / (SORT_LIMIT + 1) <= NEWEST_WALK:  # a large result: a short walk
             return super().newest_rows(q, id_order, limit)
-        compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
-        expected = max(_plan_rows(str(compiled), compiled.params, driver=True), SORT_LIMIT + 1)
+        expected = max(_plan_rows(*_compiled(q)), SORT_LIMIT + 1)
         if limit * top / expected > NEWEST_WALK:
             span = int(limit * top / expected * NEWEST_MARGIN) + 1
             while span < top:
