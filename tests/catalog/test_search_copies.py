@@ -7,7 +7,7 @@ same questions on both engines: a record leaving the catalogue must stop being f
 import sqlalchemy as sa
 
 from app.catalog import services
-from app.catalog.models import Record
+from app.catalog.models import Record, RecordKey
 from app.catalog.search import Term, backend
 from app.catalog.views.opac import PUBLIC
 from app.extensions import db
@@ -64,3 +64,68 @@ def test_postgresql_answers_from_the_full_text_row_when_it_can(ctx):
     rows = db.session.execute(sa.select(Record.id, Record.status, Record.kind, Record.year, Record.database,
                                         Record.material, Record.level, Record.format).order_by(Record.id)).all()
     assert [tuple(r) for r in copies] == [tuple(r) for r in rows]
+
+
+CLASS = Term("clc", "Q95*")
+
+
+def test_a_record_leaving_the_catalogue_is_not_found_by_its_class_at_once(ctx):
+    kept = services.create(None, cnmarc_book("鸟类的生活", year=2001, clc="Q959.7"))
+    gone = services.create(None, cnmarc_book("鸟类图鉴", year=2002, clc="Q959.8"))
+    db.session.commit()
+    assert _found(CLASS) == _found(CLASS, sort="date") == {kept.id, gone.id}
+    gone.status = "merged"
+    db.session.commit()
+    assert _found(CLASS) == _found(CLASS, sort="date") == {kept.id}
+    gone.status, gone.year = "active", 1999
+    db.session.commit()
+    assert _found(CLASS, sort="date") == {kept.id, gone.id}
+    in_1999 = sa.and_(PUBLIC, Record.year == 1999)
+    assert set(backend().search(CLASS, facets=(), base_filter=in_1999).ids) == {gone.id}
+
+
+def _key_copies_in_step():
+    copies = db.session.execute(sa.text(
+        "SELECT record_id, kind, value, record_status, record_kind, record_year, record_database, record_material "
+        "FROM record_keys ORDER BY record_id, kind, value")).all()
+    rows = db.session.execute(sa.select(RecordKey.record_id, RecordKey.kind, RecordKey.value, Record.status,
+                                        Record.kind, Record.year, Record.database, Record.material)
+                              .join(Record, Record.id == RecordKey.record_id)
+                              .order_by(RecordKey.record_id, RecordKey.kind, RecordKey.value)).all()
+    assert copies and [tuple(r) for r in copies] == [tuple(r) for r in rows]
+
+
+def test_postgresql_answers_a_class_search_from_the_key_index_alone(ctx):
+    """A class number's beginning with the OPAC's filter and years reads record_keys alone: its rows
+    carry copies of the record's status, kind, year, database and material (migration a7n4c0de0019),
+    in step however the record or its keys were written: one by one, by the importer, by a change."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    from app.catalog.importing import Importer
+    from tests.catalog.test_bulk_import import MARC
+
+    Importer(workers=1, batch_size=50).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    row = services.create(None, cnmarc_book("鸟类的生活", year=2001, clc="Q959.7"))
+    db.session.commit()
+    _key_copies_in_step()
+    services.replace(None, row, cnmarc_book("鸟类的生活", year=1999, clc="Q959.9"))
+    some = db.session.scalars(sa.select(Record).where(Record.kind == "bibliographic").limit(5)).all()
+    for r in some:
+        r.status, r.database, r.material = "review", "other", "serial"
+    db.session.commit()
+    _key_copies_in_step()
+
+    b = backend()
+    key, years = b.condition(CLASS), Record.year >= 1990
+    alone, order = b.driven(None, [sa.and_(key, years), PUBLIC], Record.id, Record.year, Record.database,
+                            hits_only=True)
+    sql = " ".join(str(alone.compile(dialect=db.engine.dialect)).split())
+    assert sql.startswith("SELECT DISTINCT record_keys.record_id, record_keys.record_year, "
+                          "record_keys.record_database FROM record_keys WHERE"), sql
+    assert "records" not in sql.replace("record_keys", "")
+    assert order.table is RecordKey.__table__
+    isbn = b.condition(Term("isbn", "9787501344413"))
+    assert b.key_driven([isbn, PUBLIC], (Record.id,)) is not None  # any key term
+    assert b.key_driven([key, Record.level == "full"], (Record.id,)) is None  # level is not copied
+    assert b.key_driven([key], (Record.id, Record.title)) is None  # nor is the title
+    assert b.key_driven([key, isbn], (Record.id,)) is None  # a second key: a sub-query on record_keys

@@ -15,11 +15,12 @@ import json
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.selectable import FromClause, SelectBase
 
 from app.catalog.bulk import insert_rows
-from app.catalog.models import Record
+from app.catalog.models import Record, RecordKey
 from app.catalog.tokens import is_cjk
 from app.extensions import db
 
@@ -145,7 +146,28 @@ SEARCH_TEXT = sa.table("record_search", sa.column("record_id"), *(sa.column(c) f
 
 def on_search_row(expressions):
     """The expressions with the records columns replaced by record_search's copies; None when one
-    needs a column that is not copied. A sub-query is left as it is: it has its own FROM."""
+    needs a column that is not copied."""
+    return _on_copies(expressions, {("id" if name == "record_id" else name): column
+                                    for name, column in SEARCH.c.items()})
+
+
+# The records columns copied beside each record key, as record_<name>, and kept in step by triggers
+# (migration a7n4c0de0019): what the OPAC's filter, a year range and the facets of a search by a
+# class number's beginning need, included in the key index so that such a search reads it alone.
+KEY_COPIED = {"status": sa.String, "kind": sa.String, "year": sa.Integer, "database": sa.String,
+              "material": sa.String}
+
+
+def on_key_row(expressions):
+    """The expressions with the records columns replaced by record_keys' copies; None when one needs
+    a column that is not copied."""
+    keys = RecordKey.__table__
+    copies = {name: sa.literal_column(f"record_keys.record_{name}", kind()) for name, kind in KEY_COPIED.items()}
+    return _on_copies(expressions, {"id": keys.c.record_id, **copies})
+
+
+def _on_copies(expressions, copies: dict):
+    """`copies`: records column name → its copy. A sub-query is left as it is: it has its own FROM."""
     records = Record.__table__
     missing = []
 
@@ -153,15 +175,48 @@ def on_search_row(expressions):
         if isinstance(element, (SelectBase, FromClause)):
             return element
         if isinstance(element, sa.Column) and element.table is records:
-            name = "record_id" if element.name == "id" else element.name
-            if name in SEARCH.c:
-                return SEARCH.c[name]
+            if element.name in copies:
+                return copies[element.name]
             missing.append(element.name)
         return None
 
     out = [visitors.replacement_traverse(getattr(e, "__clause_element__", lambda: e)(), {}, replace)
            for e in expressions]  # an ORM attribute (Record.id) as its column
     return None if missing else out
+
+
+def _key_where(condition):
+    """The WHERE of `records.id IN (SELECT record_keys.record_id FROM record_keys WHERE …)`, a key
+    term as Compiler._keys makes it; None for any other condition."""
+    keys = RecordKey.__table__
+    left = getattr(condition, "left", None)
+    if getattr(condition, "operator", None) is not operators.in_op or getattr(left, "table", None) is not \
+            Record.__table__ or left.name != "id":
+        return None
+    sub = getattr(condition.right, "element", None)
+    if not isinstance(sub, sa.Select) or sub.get_final_froms() != [keys] or sub._limit_clause is not None \
+            or sub._distinct or sub._group_by_clauses or sub.whereclause is None:
+        return None
+    selected = list(sub.selected_columns)
+    if len(selected) != 1 or getattr(selected[0], "table", None) is not keys or selected[0].name != "record_id":
+        return None
+    return sub.whereclause
+
+
+def _conjuncts(conditions) -> list:
+    """The conditions with their top-level ANDs taken apart."""
+    out = []
+    for c in conditions:
+        c = getattr(c, "__clause_element__", lambda: c)()
+        if isinstance(c, BooleanClauseList) and c.operator is operators.and_:
+            out.extend(_conjuncts(c.clauses))
+        else:
+            out.append(c)
+    return out
+
+
+def _has_subquery(condition) -> bool:
+    return any(isinstance(e, SelectBase) for e in visitors.iterate(condition))
 
 
 def _one_token(text) -> bool:
@@ -240,7 +295,11 @@ class PostgresBackend(SearchBackend):
 
         `hits_only`: from record_search alone when the columns and conditions need only the records
         columns copied there (migration a7h8c0de0013): the row read for each hit holds them, where
-        the join looked each hit up in the records table again."""
+        the join looked each hit up in the records table again. Without full text, a key term (a
+        class number's beginning) with conditions on the copied columns is answered from the key
+        index alone (key_driven)."""
+        if text is None and hits_only and (keyed := self.key_driven(conditions, columns)) is not None:
+            return keyed
         if text is None or not lead:
             return super().driven(text, conditions, *columns)
         params: dict = {}
@@ -252,6 +311,27 @@ class PostgresBackend(SearchBackend):
         q = (sa.select(*columns).select_from(sa.join(SEARCH, Record.__table__, Record.id == SEARCH.c.record_id))
              .where(match, *conditions))
         return q, SEARCH.c.record_id
+
+    def key_driven(self, conditions, columns):
+        """(SELECT DISTINCT columns FROM record_keys WHERE the key's conditions and the others on the
+        copies, the id order), when one condition is a key term and the rest, like the columns,
+        need only the copied columns (migration a7n4c0de0019); else None. A record has several keys
+        in a class range (K23 and K25), with the same copies in each: DISTINCT gives it once. K2* at
+        a million records: 19,619 keys, 10,001 records, 50 → 14 ms."""
+        parts = _conjuncts(conditions)
+        found = [(i, where) for i, c in enumerate(parts) if (where := _key_where(c)) is not None]
+        if len(found) != 1:
+            return None
+        index, where = found[0]
+        rest = parts[:index] + parts[index + 1:]
+        if any(_has_subquery(c) for c in rest):  # another key's sub-query on record_keys would correlate
+            return None
+        alone = on_key_row([*columns, *rest])
+        if alone is None:
+            return None
+        keys = RecordKey.__table__
+        q = sa.select(*alone[:len(columns)]).select_from(keys).where(where, *alone[len(columns):]).distinct()
+        return q, keys.c.record_id
 
     def search(self, *args, **kwargs):
         """With room for exact bitmaps: at the default work_mem (4 MB) the bitmap of a frequent word
