@@ -483,7 +483,8 @@ def label(sql: str) -> str:
                          ("material", "records.material,"), ("year", "records.year,")):
         if "group by" in s and s.startswith(f"select {marker.rstrip(',')}"):
             return "facet_" + name
-    if s.startswith(("select records.id, records.year", "select record_search.record_id, record_search.year")):
+    if s.startswith(("select records.id, records.year", "select record_search.record_id, record_search.year",
+                     "select distinct record_keys.record_id, record_keys.record_year")):
         return "hits"  # the condition evaluated once: count, order, page and facet sample come from it
     if s.startswith("select holdings.record_id, libraries.code"):
         return "facet_holdings"  # the library and region facets of the sample
@@ -491,7 +492,7 @@ def label(sql: str) -> str:
         return "facet_columns"  # the sample's columns, where the hits did not carry them
     if "bm25(" in s or "ts_rank(" in s:
         return "rank"
-    if s.startswith(("select records.id", "select record_search.record_id")):
+    if s.startswith(("select records.id", "select record_search.record_id", "select distinct record_keys.record_id")):
         return "page"
     return "other"
 

@@ -31,7 +31,7 @@ from .indexing import from_json, index_entries
 from .load_settings import bulk_writes
 from .search import backend
 from .search.compile import holding_token
-from .models import Holding, Record, RecordKey, RecordVersion
+from .models import Holding, Record, RecordVersion
 from .prepare import Prepared, prepare, prepare_chunks
 
 
@@ -52,6 +52,7 @@ class ImportStats:
 
 
 ANALYZE_AFTER = 10_000
+LOADED_STATUS = "active"  # a loaded record is in the catalogue at once
 
 
 SEARCHED_TABLES = ("records", "record_keys", "record_search", "holdings")
@@ -226,11 +227,11 @@ class Importer:
         # columns of indexing.columns(), in its order.
         columns = ("source_key", *fresh[0].values, "status", "version", "created_at", "updated_at")
         ids = dict(zip((p.source_key for p in fresh), bulk.insert_with_ids(Record.__table__, columns, [
-            (p.source_key, *p.values.values(), "active", 1, now, now) for p in fresh])))
+            (p.source_key, *p.values.values(), LOADED_STATUS, 1, now, now) for p in fresh])))
         bulk.insert_rows(RecordVersion.__table__, ("record_id", "version", "marc", "action", "diff", "created_at"),
                          [(ids[p.source_key], 1, p.values["marc"], "import", [], now) for p in fresh])
-        bulk.insert_rows(RecordKey.__table__, ("record_id", "kind", "value"),
-                         [(ids[p.source_key], k, v) for p in fresh for k, v in p.keys])
+        bulk.insert_rows(*backend().key_rows([(ids[p.source_key], k, v, {**p.values, "status": LOADED_STATUS})
+                                              for p in fresh for k, v in p.keys]))
         entries = []
         holdings = backend().holdings_value(holding_token(self.library_id)) if self.library_id is not None else ""
         for p in fresh:

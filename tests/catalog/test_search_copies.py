@@ -129,3 +129,21 @@ def test_postgresql_answers_a_class_search_from_the_key_index_alone(ctx):
     assert b.key_driven([key, Record.level == "full"], (Record.id,)) is None  # level is not copied
     assert b.key_driven([key], (Record.id, Record.title)) is None  # nor is the title
     assert b.key_driven([key, isbn], (Record.id,)) is None  # a second key: a sub-query on record_keys
+
+
+def test_postgresql_asks_its_planner_only_where_a_search_without_text_may_be_broad(ctx):
+    if db.engine.dialect.name != "postgresql":
+        return
+    b = backend()
+    plans = []
+
+    def record(conn, cursor, statement, *args):
+        plans.extend([statement] if statement.startswith("EXPLAIN") else [])
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for node in (Term("isbn", "9787501344413"), Term("clc", "Q959.7"), CLASS, Term("year", "2000", ">")):
+            b.search(node, facets=(), base_filter=PUBLIC)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(plans) == 2  # the class number's beginning and the years, not the exact keys

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from app.catalog.models import Holding, Record
+from app.catalog.models import Holding, Record, RecordKey
 from app.catalog.tokens import query_terms, tokens
 from app.extensions import db
 from app.members.models import Library, Region
@@ -84,6 +84,12 @@ class SearchBackend(Compiler):
 
     def unindex(self, record_id: int) -> None:
         raise NotImplementedError
+
+    def key_rows(self, rows: list[tuple[int, str, str, dict]]):
+        """(table, columns, rows) for bulk.insert_rows of new record keys; `rows` are (record id, key
+        kind, value, the record's columns). An engine that copies record columns beside the keys
+        (PostgreSQL) writes them here, where they are known, instead of looking each record up."""
+        return RecordKey.__table__, ("record_id", "kind", "value"), [row[:3] for row in rows]
 
     holdings_update = ""  # the engine's statement setting one row's holdings (:id, :h)
 
