@@ -342,7 +342,7 @@ class PostgresBackend(SearchBackend):
         copies, the id order), when one condition is a key term and the rest, like the columns,
         need only the copied columns (migration a7n4c0de0019); else None. A record has several keys
         in a class range (K23 and K25), with the same copies in each: DISTINCT gives it once. K2* at
-        a million records: 19,619 keys, 10,001 records, 50 → 14 ms."""
+        a million records (19,619 keys): the hits' statement 50 → 28 ms on a slow machine."""
         parts = _conjuncts(conditions)
         found = [(i, where) for i, c in enumerate(parts) if (where := _key_where(c)) is not None]
         if len(found) != 1:
