@@ -2,6 +2,8 @@
 class prefixes as ranges, one evaluation per search): the answers must stay those of the query's
 plain meaning — set algebra over the terms — in every order, on both engines."""
 import importlib
+import os
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -266,6 +268,64 @@ def test_counting_before_fetching_gives_the_same_answers(shelf, monkeypatch):
         assert answers() == fetched
         monkeypatch.undo()
     assert any(total > 3 for total, *_ in fetched)
+
+
+def test_postgresql_reads_the_newest_hits_beside_the_count(shelf, monkeypatch):
+    """Where PostgreSQL counts a result it expects to be large, it reads the newest hits (the page and
+    the facet sample) on a second connection at the same time. The answers are those of reading them
+    after the count: when the guess is right, when it is wrong (a small result), when the other
+    connection fails; and a transaction that has written reads them itself, as the other connection
+    would not see its rows."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    postgres = importlib.import_module("app.catalog.search.postgres")
+    for module in (backend_module, postgres):
+        monkeypatch.setattr(module, "SORT_LIMIT", 3)
+    monkeypatch.setattr(backend_module, "FACET_SAMPLE", 2)
+    monkeypatch.setattr(postgres, "AHEAD_ROWS", 2)
+    monkeypatch.setattr(postgres, "NEWEST_WALK", 0)  # a few rows: the walk would always be cheaper
+    monkeypatch.setattr(postgres, "NEWEST_MARGIN", 1.5)  # the first bound holds the newest hits here
+    monkeypatch.setattr(postgres.PostgresBackend, "likely_broad", lambda self, text, lead, **margin: True)
+    monkeypatch.setattr(postgres.PostgresBackend, "broad_without_text", lambda self, q: True)
+    queries = [None, A, Or((A, B)), CHINESE, Or((A, LIB)), YEAR, ISBN]
+    elsewhere = postgres.PostgresBackend._newest_elsewhere
+    read = []
+
+    def spy(self, app, *args):
+        read.append((threading.current_thread().name, elsewhere(self, app, *args)))
+        return read[-1][1]
+
+    def answers():
+        return [(r.total, r.ids, r.sort, r.facets) for r in (backend().search(n, per_page=2) for n in queries)]
+
+    monkeypatch.setattr(postgres.PostgresBackend, "_newest_elsewhere", spy)
+    ahead = answers()
+    assert read and all(name.startswith("search-ahead") for name, _ in read)
+    assert any(rows is not None for _, rows in read)  # full: the page and the sample came from there
+    assert any(total > 3 for total, *_ in ahead) and any(total <= 3 for total, *_ in ahead)
+    with monkeypatch.context() as m:
+        m.setattr(postgres.PostgresBackend, "newest_ahead", backend_module.SearchBackend.newest_ahead)
+        assert answers() == ahead
+
+    def failing(self, app, *args):
+        raise RuntimeError("the other connection failed")
+
+    with monkeypatch.context() as m:
+        m.setattr(postgres.PostgresBackend, "_newest_elsewhere", failing)
+        assert answers() == ahead
+    read.clear()
+    _, idle = postgres._ahead[os.getpid()]
+    held = [idle.acquire(blocking=False) for _ in range(postgres.AHEAD_THREADS)]
+    try:  # every thread busy with other searches: this one reads its rows itself, not after theirs
+        assert answers() == ahead and not read
+    finally:
+        for taken in held:
+            if taken:
+                idle.release()
+    added = services.create(None, cnmarc_book("经济新论", year=2024, clc="F0"))
+    db.session.flush()  # written, not committed: only this connection sees it
+    result = backend().search(None, per_page=2)
+    assert result.ids[0] == added.id and not read
 
 
 def test_postgresql_counts_a_broad_search_without_text_from_the_planners_estimate(shelf, monkeypatch):
