@@ -159,9 +159,10 @@ class SearchBackend(Compiler):
 
     def newest_ahead(self, q, id_order, limit: int):
         """Start reading the newest `limit` rows of `q` (as newest_rows) beside the capped count that
-        decides whether they are wanted, on a connection of their own; None where the engine cannot
-        (SQLite: one writer, and its newest hits come with the count). The answer: a future of the
-        rows, or of None where they could not be had cheaply and safely (newest_rows then runs)."""
+        decides whether they are wanted, on a connection of their own: a future of the rows, or of
+        None where they could not be had cheaply and safely (newest_rows then runs); None where the
+        engine does not (SQLite: a full-text search's newest hits come with its count, and the other
+        searches were not tried)."""
         return None
 
     def rank_column(self, tree, text, phrases: list[list[str]], lead: bool):
@@ -250,7 +251,7 @@ class SearchBackend(Compiler):
         broad = estimate and self.surely_broad(text, q)
         start = (page - 1) * per_page
         wanted = FACET_SAMPLE if facets else 0
-        newest = ahead = None
+        newest = ahead = early = None
         counted = None
         if not broad and not in_order and (self.likely_broad(text, lead) if text is not None
                                            else self.broad_without_text(q)):
@@ -263,7 +264,7 @@ class SearchBackend(Compiler):
             finally:
                 # Always waited for, so that nothing outlives the search; a wrong guess (a small
                 # result) costs the other connection's statement, never the answer.
-                ahead = _settled(ahead)
+                early = _settled(ahead)
         if broad or (counted is not None and counted > SORT_LIMIT):
             hits, total = [], SORT_LIMIT + 1
         else:
@@ -280,7 +281,7 @@ class SearchBackend(Compiler):
                 newest = self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
                                                        hits_only=True)[0], id_order, text)
             if start + per_page <= max(wanted, per_page):
-                hits = ahead if ahead is not None else self.newest_rows(newest, id_order, max(wanted, per_page))
+                hits = early if early is not None else self.newest_rows(newest, id_order, max(wanted, per_page))
                 ordered = [h[0] for h in hits]
                 page_ids = ordered[start:start + per_page]
                 short = len(ordered) < max(wanted, per_page)
