@@ -3,6 +3,7 @@ class prefixes as ranges, one evaluation per search): the answers must stay thos
 plain meaning — set algebra over the terms — in every order, on both engines."""
 import importlib
 import os
+import random
 import threading
 
 import pytest
@@ -487,3 +488,14 @@ def test_sqlite_leads_with_the_full_text_and_tests_a_key_on_its_rows(shelf):
             assert hits and all("+record_fts.rowid IN (SELECT" in s for s in hits), node
             assert not any("records.id IN (SELECT" in s for s in hits), node
     assert any(_ids(n) for n in (And((B, CLC)), And((A, ISBN))))  # not every answer empty
+
+
+def test_hits_by_date_newest_year_first_then_newest_id_undated_last():
+    """The date order of up to 10,000 hits, sorted in Python: by year, newest first, equal years by
+    id, newest first, records without a year last — as `year DESC NULLS LAST, id DESC` orders them."""
+    rng = random.Random(7)
+    for _ in range(50):
+        ids = rng.sample(range(1, 5_000), rng.randint(0, 300))
+        hits = [(i, rng.choice([None, 1999, 2000, 2001, 2024]), "chinese", "book") for i in ids]
+        expected = [h[0] for h in sorted(hits, key=lambda h: (h[1] is None, -(h[1] or 0), -h[0]))]
+        assert backend_module._newest_years_first(hits) == expected
