@@ -251,14 +251,20 @@ class SearchBackend(Compiler):
         broad = estimate and self.surely_broad(text, q)
         start = (page - 1) * per_page
         wanted = FACET_SAMPLE if facets else 0
+        first = max(wanted, per_page)  # the newest hits a large result needs: the sample, or the page
+        in_first = start + per_page <= first
+
+        def newest_hits():  # the hits with the sampled columns, newest first: for a large result
+            return self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
+                                                 hits_only=True)[0], id_order, text)
+
         newest = ahead = early = None
         counted = None
         if not broad and not in_order and (self.likely_broad(text, lead) if text is not None
                                            else self.broad_without_text(q)):
-            if start + per_page <= max(wanted, per_page):  # if broad, the newest hits will be wanted
-                newest = self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
-                                                       hits_only=True)[0], id_order, text)
-                ahead = self.newest_ahead(newest, id_order, max(wanted, per_page))
+            if in_first:  # if the result is large, these will be wanted
+                newest = newest_hits()
+                ahead = self.newest_ahead(newest, id_order, first)
             try:
                 counted = db.session.scalar(sa.select(sa.func.count()).select_from(q.limit(SORT_LIMIT + 1).subquery()))
             finally:
@@ -278,13 +284,12 @@ class SearchBackend(Compiler):
         elif total > SORT_LIMIT:
             used = "recent"
             if newest is None:
-                newest = self.newest_first(self.driven(text, conditions, *columns[:1 + len(sampled)], lead=lead,
-                                                       hits_only=True)[0], id_order, text)
-            if start + per_page <= max(wanted, per_page):
-                hits = early if early is not None else self.newest_rows(newest, id_order, max(wanted, per_page))
+                newest = newest_hits()
+            if in_first:
+                hits = early if early is not None else self.newest_rows(newest, id_order, first)
                 ordered = [h[0] for h in hits]
                 page_ids = ordered[start:start + per_page]
-                short = len(ordered) < max(wanted, per_page)
+                short = len(ordered) < first
             else:  # a page beyond the facet sample
                 hits = _rows(newest.limit(wanted)) if wanted else []
                 ordered = [h[0] for h in hits]

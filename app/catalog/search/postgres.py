@@ -290,6 +290,7 @@ def _ahead_thread(job, *args):
             return job(*args)
         finally:
             idle.release()
+
     return threads.submit(run)
 
 
