@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .catalog.views import headings as _headings  # noqa: F401  (adds its routes to catalog_bp)
+    from .catalog.views import history as _history  # noqa: F401  (adds its routes to catalog_bp)
     from .catalog.views.opac import bp as catalog_bp
     from .catalog.editing.views import bp as cataloguing_bp
     from .catalog.external.views import bp as external_bp

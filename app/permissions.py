@@ -166,6 +166,10 @@ MANAGE_LIBRARY_PEOPLE = (CENTRE_ADMIN | (LIBRARY_ADMIN & OwnLibrary())).named("m
 VIEW_LIBRARY = (CENTRE_ADMIN | OwnLibrary()).named("view_library")
 ADMIN_AREA = (CENTRE_ADMIN | LIBRARY_ADMIN).named("admin_area")
 
+# The union catalogue's MARC view and a record's history (its versions in MARC): members, as the
+# centre does it, and the centre's own staff. Brief and detailed displays are for everyone.
+MARC_VIEW = (CENTRE_ADMIN | EXPERT | MemberOfActiveLibrary()).named("marc_view")
+
 # Certification exams.
 MANAGE_EXAMS = CENTRE_ADMIN
 REVIEW_EXAM_WORK = (EXPERT | CENTRE_ADMIN).named("review_exam_work")

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from pymarc import Record as MarcRecord
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core.errors import DomainError, NotFound
 from app.core.types import utcnow
 from app.extensions import db
-from app.permissions import CATALOGUER, CENTRE_ADMIN, OwnLibrary, require
+from app.permissions import CATALOGUER, CENTRE_ADMIN, MARC_VIEW, OwnLibrary, require
 
 from .diff import field_diff
 from .indexing import apply, from_json, index_rows
@@ -69,8 +70,30 @@ def replace(actor, row: Record, marc: MarcRecord, *, action: str = "edit", note:
 
 
 def versions(row: Record) -> list[RecordVersion]:
+    """Newest first, with their authors."""
     return db.session.scalars(select(RecordVersion).where(RecordVersion.record_id == row.id)
+                              .options(selectinload(RecordVersion.author))
                               .order_by(RecordVersion.version.desc())).all()
+
+
+HISTORY_IS_FOR_MEMBERS = _l("A record's history shows its MARC: it is for members of the union catalogue.")
+
+
+def history(actor, row: Record) -> list[RecordVersion]:
+    """The record's versions for its history page. Their MARC is the MARC view's: members only."""
+    require(MARC_VIEW, actor, message=HISTORY_IS_FOR_MEMBERS)
+    return versions(row)
+
+
+def version_of(actor, row: Record, number: int) -> tuple[RecordVersion, MarcRecord, list[dict]]:
+    """One version's MARC and what changed from it to the record as it is now."""
+    require(MARC_VIEW, actor, message=HISTORY_IS_FOR_MEMBERS)
+    version = db.session.scalar(select(RecordVersion).where(RecordVersion.record_id == row.id,
+                                                            RecordVersion.version == number))
+    if version is None:
+        raise NotFound(_l("This record has no such version."))
+    marc = from_json(version.marc)
+    return version, marc, field_diff(marc, marc_of(row)) if number != row.version else []
 
 
 # --- holdings ----------------------------------------------------------------------------------------

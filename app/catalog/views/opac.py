@@ -32,7 +32,7 @@ from app.core.web import _localized
 from app.extensions import db
 from app.marc import display
 from app.members.models import Library, Region
-from app.permissions import CATALOGUER, CENTRE_ADMIN, EXPERT, MemberOfActiveLibrary, require
+from app.permissions import CATALOGUER, MARC_VIEW, require
 
 from . import queryform
 
@@ -41,8 +41,6 @@ bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 # What the public catalogue shows: released bibliographic records. Records under review, rejected,
 # merged or deleted are not found (404) by the public.
 PUBLIC = sa.and_(Record.status == "active", Record.kind == "bibliographic")
-# The MARC view: members, as the centre does it (and the centre's own staff).
-MARC_VIEW = (CENTRE_ADMIN | EXPERT | MemberOfActiveLibrary()).named("marc_view")
 TABS = ("brief", "detailed", "marc")
 FACET_LABELS = {"database": _l("Database"), "material": _l("Material"), "year": _l("Year"),
                 "library": _l("Holding library"), "region": _l("Region")}
