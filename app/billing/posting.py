@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from app.catalog.extract import extract
 from app.catalog.indexing import from_json
 from app.catalog.models import Record, RecordVersion
+from app.catalog.services import version_marc
 from app.catalog.workflow_models import Download, ReviewItem
 from app.extensions import db
 
@@ -67,9 +68,9 @@ def _released_at(record_ids: list[int]) -> dict:
 def _as_released(row: Record) -> tuple[str | None, str | None, str | None]:
     if row.version == 1:
         return row.database, row.material, row.level
-    first = db.session.scalar(select(RecordVersion.marc).where(RecordVersion.record_id == row.id,
-                                                               RecordVersion.version == 1))
-    c = extract(from_json(first)).classification
+    first = db.session.scalar(select(RecordVersion).where(RecordVersion.record_id == row.id,
+                                                          RecordVersion.version == 1))
+    c = extract(from_json(version_marc(row, first))).classification
     return c.language_group, c.material, c.level
 
 

@@ -228,10 +228,14 @@ class Importer:
         columns = ("source_key", *fresh[0].values, "status", "version", "created_at", "updated_at")
         ids = dict(zip((p.source_key for p in fresh), bulk.insert_with_ids(Record.__table__, columns, [
             (p.source_key, *p.values.values(), LOADED_STATUS, 1, now, now) for p in fresh])))
-        bulk.insert_rows(RecordVersion.__table__, ("record_id", "version", "marc", "action", "diff", "created_at"),
-                         [(ids[p.source_key], 1, p.values["marc"], "import", [], now) for p in fresh])
-        bulk.insert_rows(*backend().key_rows([(ids[p.source_key], k, v, {**p.values, "status": LOADED_STATUS})
-                                              for p in fresh for k, v in p.keys]))
+        # Version 1 without a copy of the MARC: while it is current, the record's MARC is its own
+        # (models.RecordVersion; a third of the database's size and a tenth of the load at 1M).
+        no_diff = []
+        bulk.insert_rows(RecordVersion.__table__, ("record_id", "version", "action", "diff", "created_at"),
+                         [(ids[p.source_key], 1, "import", no_diff, now) for p in fresh])
+        bulk.insert_rows(*backend().key_rows([(ids[p.source_key], k, v, record)
+                                              for p in fresh for record in ({**p.values, "status": LOADED_STATUS},)
+                                              for k, v in p.keys]))
         entries = []
         holdings = backend().holdings_value(holding_token(self.library_id)) if self.library_id is not None else ""
         for p in fresh:

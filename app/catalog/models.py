@@ -82,7 +82,10 @@ class RecordVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     version: Mapped[int]
-    marc: Mapped[str] = mapped_column(Text)
+    # NULL only while this is the record's current version: its MARC is then the record's own (a
+    # bulk load writes it once). Read it with catalog.services.version_marc; services.replace writes
+    # it here before the record changes (migration a7o5c0de0020).
+    marc: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(20))
     diff: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(String(500))

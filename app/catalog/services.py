@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from pymarc import Record as MarcRecord
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import DomainError, NotFound
@@ -59,6 +59,10 @@ def replace(actor, row: Record, marc: MarcRecord, *, action: str = "edit", note:
     diff = field_diff(old, marc)
     if not diff:
         return False
+    # The version that stops being current keeps the MARC it stood for (a loaded one has none of its own).
+    db.session.execute(update(RecordVersion).where(RecordVersion.record_id == row.id,
+                                                   RecordVersion.version == row.version,
+                                                   RecordVersion.marc.is_(None)).values(marc=row.marc))
     ex = apply(row, marc)
     row.version += 1
     row.updated_at = utcnow()
@@ -79,6 +83,15 @@ def versions(row: Record) -> list[RecordVersion]:
 HISTORY_IS_FOR_MEMBERS = _l("A record's history shows its MARC: it is for members of the union catalogue.")
 
 
+def version_marc(row: Record, version: RecordVersion) -> str:
+    """The MARC-in-JSON a version stands for: its own, or the record's while it is the current one."""
+    if version.marc is not None:
+        return version.marc
+    if version.version != row.version:  # replace() writes it before a version stops being current
+        raise RuntimeError(f"record {row.id}: version {version.version} has lost its MARC")
+    return row.marc
+
+
 def history(actor, row: Record) -> list[RecordVersion]:
     """The record's versions for its history page. Their MARC is the MARC view's: members only."""
     require(MARC_VIEW, actor, message=HISTORY_IS_FOR_MEMBERS)
@@ -92,7 +105,7 @@ def version_of(actor, row: Record, number: int) -> tuple[RecordVersion, MarcReco
                                                             RecordVersion.version == number))
     if version is None:
         raise NotFound(_l("This record has no such version."))
-    marc = from_json(version.marc)
+    marc = from_json(version_marc(row, version))
     return version, marc, field_diff(marc, marc_of(row)) if number != row.version else []
 
 

@@ -3,11 +3,15 @@ import html
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from app.catalog import services
+from app.catalog.importing import Importer
+from app.accounts.models import User
+from app.catalog.models import Record
 from app.core.errors import NotFound, PermissionDenied
 from app.extensions import db
-from tests.catalog.records import cnmarc_book
+from tests.catalog.records import cnmarc_book, marc21_book
 from tests.factories import gen_library, gen_user, login
 
 
@@ -88,3 +92,46 @@ def test_records_the_public_cannot_see_have_no_history_page(client, edited):
     assert client.get(f"/catalog/record/{hidden.id}/history").status_code == 404
     with pytest.raises(NotFound):
         services.version_of(p["member"], hidden, 9)
+
+
+# --- loaded records: one copy of the MARC until they change ---------------------------------------
+def _load(path, books):
+    path.write_bytes(b"".join(b.as_marc() for b in books))
+    return Importer(workers=1).run(path)
+
+
+def _versions(row):
+    return {v.version: v.marc for v in services.versions(row)}
+
+
+def test_a_loaded_record_keeps_one_copy_of_its_marc_until_it_changes(client, ctx, tmp_path):
+    member_id = gen_user("cataloguer", library=gen_library(code="WHU")).id
+    books = [marc21_book(f"Loaded book {n}", control=f"L{n}") for n in range(3)]
+    assert _load(tmp_path / "a.mrc", books).added == 3  # the load leaves the session empty
+
+    def rows():
+        return db.session.scalars(sa.select(Record).order_by(Record.control_number)).all()
+
+    first = rows()
+    assert [_versions(r) for r in first] == [{1: None}] * 3  # the record's MARC is version 1's
+    first_marc = [r.marc for r in first]
+    v, marc, since = services.version_of(db.session.get(User, member_id), first[0], 1)
+    assert marc["245"]["a"] == "Loaded book 0 /" and since == []
+
+    # loaded again with a new title: version 1 keeps the MARC it stood for
+    books[0]["245"]["a"] = "Loaded book 0, revised /"
+    stats = _load(tmp_path / "b.mrc", books)
+    assert (stats.updated, stats.unchanged) == (1, 2)
+    now = rows()
+    assert now[0].version == 2 and _versions(now[0]) == {2: now[0].marc, 1: first_marc[0]}
+    assert [_versions(r) for r in now[1:]] == [{1: None}] * 2
+    # an edit in the catalogue does the same
+    edited = services.marc_of(now[1])
+    edited["245"]["a"] = "Edited title"
+    assert services.replace(db.session.get(User, member_id), now[1], edited)
+    db.session.commit()
+    assert _versions(now[1]) == {2: now[1].marc, 1: first_marc[1]}
+
+    login(client, db.session.get(User, member_id))
+    page = html.unescape(client.get(f"/catalog/record/{now[0].id}/history/1").get_data(as_text=True))
+    assert "$aLoaded book 0" in page and "$aLoaded book 0, revised" in page  # the MARC, then what changed
