@@ -6,6 +6,7 @@ from pymarc import Record as MarcRecord
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import User
 from app.core.errors import DomainError, NotFound
 from app.core.types import utcnow
 from app.extensions import db
@@ -74,9 +75,9 @@ def replace(actor, row: Record, marc: MarcRecord, *, action: str = "edit", note:
 
 
 def versions(row: Record) -> list[RecordVersion]:
-    """Newest first, with their authors."""
+    """Newest first, with their authors and the authors' libraries."""
     return db.session.scalars(select(RecordVersion).where(RecordVersion.record_id == row.id)
-                              .options(selectinload(RecordVersion.author))
+                              .options(selectinload(RecordVersion.author).selectinload(User.library))
                               .order_by(RecordVersion.version.desc())).all()
 
 

@@ -92,6 +92,9 @@ EXPECTED = {
     ("catalog.basket_download", "POST"): only({r: 400 for r in OWN_LIBRARY + ["other_library"]}),
     # original cataloguing: cataloguers of member libraries; drafts are their owner's alone
     ("catalog.headings", "GET"): everyone(200),
+    # members of active libraries and the centre: every signed-in role here (the outsider: test_history)
+    ("catalog.history", "GET"): signed_in(200),
+    ("catalog.version", "GET"): signed_in(200),
     ("cataloguing.drafts", "GET"): only({r: 200 for r in OWN_LIBRARY + ["other_library"]}),
     ("cataloguing.new", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
     ("cataloguing.edit_record", "POST"): only({r: 302 for r in OWN_LIBRARY + ["other_library"]}),
@@ -342,6 +345,7 @@ def _world():
     args.update(bulletin_id=999999, bulletin_year=2026, image_name="nosuch.png", section_id=999999, image_id=999999)
     args.update(library_id=own.id, entry_id=999999)  # billing: the own library; no ledger entry
     args.update(job_id=999999)  # batch ISBN jobs: no such job
+    args.update(number=1)  # the record's version 1
     return users, args
 
 
