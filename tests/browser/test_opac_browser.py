@@ -1,4 +1,5 @@
-"""The OPAC in a browser: search in Chinese, open a record, download it as a signed-in cataloguer."""
+"""The OPAC in a browser: search in Chinese, open a record, download it as a signed-in cataloguer; a
+record's history."""
 import re
 
 import pytest
@@ -66,3 +67,31 @@ def test_search_in_chinese_open_a_record_and_download_it(page, live, tmp_path):
     assert [(d.record_id, d.library_id, d.encoding) for d in logged] == [(rules.id, whu.id, "gb18030")]
     page.reload()
     expect(form).to_contain_text("1")
+
+
+def test_a_member_reads_a_records_history_and_an_earlier_version(page, live):
+    seed()
+    row = services.create(None, cnmarc_book("编目规则", year=2005))
+    db.session.commit()
+    marc = services.marc_of(row)
+    marc["200"]["a"] = "中文文献编目规则"
+    services.replace(None, row, marc, note="题名据题名页改正")
+    db.session.commit()
+    base = live.config["LIVE_URL"]
+
+    page.goto(base + "/account/login")
+    page.get_by_label("电子邮箱").fill("cataloguer@bianmu.example.org")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(base + f"/catalog/record/{row.id}")
+    page.get_by_role("link", name="历史记录").click()
+    expect(page.locator("h1")).to_have_text(f"记录 {row.id} 的修改历史")
+    newest = page.locator("section.version").first
+    expect(newest.locator("h2")).to_contain_text("版本 2")
+    expect(newest).to_contain_text("题名据题名页改正")
+    expect(newest.locator("tr.change-changed del")).to_contain_text("$a编目规则")
+    expect(newest.locator("tr.change-changed ins")).to_contain_text("$a中文文献编目规则")
+
+    page.get_by_role("link", name="版本 1 的 MARC").click()
+    expect(page.locator("pre.marc")).to_contain_text("200 1# $a编目规则")
+    expect(page.locator("table.changes")).to_contain_text("$a中文文献编目规则")
