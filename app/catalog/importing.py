@@ -229,7 +229,7 @@ class Importer:
         ids = dict(zip((p.source_key for p in fresh), bulk.insert_with_ids(Record.__table__, columns, [
             (p.source_key, *p.values.values(), LOADED_STATUS, 1, now, now) for p in fresh])))
         # Version 1 without a copy of the MARC: while it is current, the record's MARC is its own
-        # (models.RecordVersion; a third of the database's size and a tenth of the load at 1M).
+        # (models.RecordVersion; a third of the database and 8 % of the load at 1M on SQLite).
         no_diff = []
         bulk.insert_rows(RecordVersion.__table__, ("record_id", "version", "action", "diff", "created_at"),
                          [(ids[p.source_key], 1, "import", no_diff, now) for p in fresh])

@@ -5,7 +5,7 @@ Revises: a7n4c0de0019
 Create Date: 2026-11-25 00:00:00
 
 A loaded record's version 1 held a second copy of its MARC: a third of the catalogue's size at a
-million records (record_versions 2.08 of 6.06 GB on SQLite) and, at that size, a tenth or more of a
+million records (record_versions 2.08 of 6.06 GB on SQLite) and, at that size, about 8 % of a
 load's time (docs/benchmarks.md). The importer now writes that version without it (NULL): while a
 version is the record's current one its MARC is the record's own, and whatever makes a new version
 first writes the old MARC into the current one (catalog.services.replace). Versions written before
