@@ -10,6 +10,7 @@ from app.extensions import db
 from app.marc.io import FORMATS, MarcReadError, MarcWriteError, MarcWriter
 
 from .indexing import from_json, reindex
+from .load_indexes import CHOICES, deferred, pending, restore, should_defer
 from .models import Record
 from .search import QueryError, backend
 from .search.cql import parse as parse_cql
@@ -35,15 +36,20 @@ def catalog_group():
               "(default: 256; more is faster on a large catalogue, less spares a small server's memory).")
 @click.option("--workers", type=int, help="Processes preparing ISO 2709 records (default: one per core, "
               "at most 4; 1 = no worker processes).")
+@click.option("--indexes", type=click.Choice(CHOICES), default="auto", show_default=True,
+              help="defer: set aside the indexes that take keys in random order and build them once "
+                   "at the end (much faster for a large load; searches are slower meanwhile); keep: "
+                   "update them record by record; auto: defer for a load of at least 50,000 records "
+                   "and at least the catalogue's size.")
 @click.option("--rejects", "reject_path", type=click.Path(dir_okay=False),
               help="Where to write rejected records with their reasons (JSON lines). "
                    "Default: <name of the first file>.rejects.jsonl in the current directory")
 @with_appcontext
-def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers, reject_path):
+def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers, indexes, reject_path):
     """Load MARC FILES into the catalogue. Safe to run again: nothing is added twice."""
     from app.members.models import Library
 
-    from .importing import Importer
+    from .importing import ANALYZE_AFTER, Importer, refresh_statistics
 
     library = None
     if library_code:
@@ -54,9 +60,14 @@ def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers
         if not os.path.isfile(path):
             _fail(f"{path}: no such file")
     reject_path = reject_path or os.path.basename(files[0]) + ".rejects.jsonl"
-    with open(reject_path, "w", encoding="utf-8") as rejects:
+    _restore_leftovers()
+    defer = should_defer(indexes, sum(os.path.getsize(p) for p in files))
+    with open(reject_path, "w", encoding="utf-8") as rejects, deferred(defer, _building) as set_aside:
+        if set_aside:
+            click.echo(f"indexes set aside until the load ends: {', '.join(set_aside)}", err=True)
         importer = Importer(library_id=getattr(library, "id", None), batch_size=batch_size, reject_file=rejects,
                             workers=workers, cache_mb=cache_mb)
+        importer.analyze = not set_aside
         for path in files:
             size = os.path.getsize(path)
             with click.progressbar(length=size, label=os.path.basename(path), file=sys.stderr) as bar:
@@ -66,6 +77,8 @@ def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers
                 except MarcReadError as exc:
                     _fail(f"{path}: {exc.en}")
                 bar.update(size)
+    if set_aside and importer.stats.added >= ANALYZE_AFTER:
+        refresh_statistics()
     s = importer.stats
     click.echo(f"read {s.read}, added {s.added}, updated {s.updated}, unchanged {s.unchanged}, "
                f"rejected {s.rejected}, holdings {s.holdings} in {s.seconds:.1f}s ({s.rate:.0f} records/s)")
@@ -113,11 +126,36 @@ def export_cmd(query, fmt, encoding, output, include_inactive):
     click.echo(f"exported {count} records", err=True)
 
 
+def _building(name: str) -> None:
+    click.echo(f"building index {name}", err=True)
+
+
+def _restore_leftovers() -> None:
+    """Indexes a load killed outright left set aside (load_indexes): built before anything else."""
+    for name in restore(progress=_building):
+        click.echo(f"built index {name}, left set aside by a load that did not finish", err=True)
+    for row in pending():
+        click.echo(f"warning: index {row.name} is set aside by a load still running ({row.owner}); "
+                   f"if it is not, run `catalog restore-indexes --force`", err=True)
+
+
+@catalog_group.command("restore-indexes")
+@click.option("--force", is_flag=True, help="Also those of loads that seem to run (on another host, say).")
+@with_appcontext
+def restore_indexes_cmd(force):
+    """Build the indexes a bulk load set aside and did not build again (it was killed)."""
+    built = restore(force=force, progress=_building)
+    left = pending()
+    click.echo(f"built {len(built)} index(es)" + (f"; {len(left)} still set aside by a running load "
+                                                 f"({', '.join(sorted({r.owner for r in left}))})" if left else ""))
+
+
 @catalog_group.command("reindex")
 @click.option("--batch-size", default=1000, show_default=True)
 @with_appcontext
 def reindex_cmd(batch_size):
     """Rebuild every derived column and the full-text index from the stored MARC."""
+    _restore_leftovers()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Record))
     with click.progressbar(length=total, label="reindex", file=sys.stderr) as bar:
         done = reindex(batch=batch_size, progress=bar.update)

@@ -93,6 +93,8 @@ class Importer:
         self.workers = default_workers() if workers is None else workers
         self.cache_mb = cache_mb  # SQLite's page cache during the load; None: load_settings.BULK_CACHE_MB
         self.stats = ImportStats()
+        # False while indexes are set aside (load_indexes): statistics are gathered once they are built.
+        self.analyze = True
 
     # --- reading -------------------------------------------------------------------------------------
     def run(self, path, format: str | None = None, encoding: str | None = None) -> ImportStats:
@@ -105,7 +107,7 @@ class Importer:
                 self._run_parallel(path, encoding)
             else:
                 self._run_serial(path, fmt, encoding)
-        if self.stats.added >= ANALYZE_AFTER:
+        if self.analyze and self.stats.added >= ANALYZE_AFTER:
             refresh_statistics()
         self.stats.seconds += time.perf_counter() - start
         return self.stats

@@ -118,3 +118,17 @@ class Holding(db.Model):
 
     record: Mapped[Record] = relationship(back_populates="holdings")
     library = relationship("Library")
+
+
+class DeferredIndex(db.Model):
+    """An index a large load dropped to build it once at its end (catalog.load_indexes). A row left
+    behind means the index is missing: the load that dropped it died before building it again."""
+
+    __tablename__ = "deferred_indexes"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # The statement that builds it again, as the database itself gave it before the drop.
+    definition: Mapped[str] = mapped_column(Text)
+    # host:pid of the load, so that another load can tell whether it is still running.
+    owner: Mapped[str] = mapped_column(String(200))
+    deferred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,143 @@
+"""Indexes a large load builds once, at its end, instead of record by record.
+
+A few of the catalogue's indexes take each new record's keys in random order: SRU scan's title,
+author and publisher, the exact-match keys (ISBN, ISSN, class numbers, subjects) and, on PostgreSQL,
+the text index. Kept up to date record by record, each new record changes a page of each of them,
+anywhere in them; at a million records that was most of what a load wrote. Built from the finished
+tables they are sorted once: 900,000 records into 100,000 on SQLite took 247 s with them and 157 + 16 s
+set aside and built again (docs/benchmarks.md). The indexes that are read or kept in order during a
+load stay: the source key (a record loaded before is looked up by it), the ids, the holdings'.
+
+So a load at least as large as the catalogue already is (`catalog import --indexes auto`, the
+default) sets them aside first. Searches meanwhile still answer, more slowly (a key or a scan reads
+the table). Each dropped index's definition, as the database gave it, is written to
+`deferred_indexes` in the transaction that drops it; the load builds it and deletes the row in one
+transaction, also when the load fails or is interrupted. A load killed outright leaves its rows: the
+next `catalog import` or `catalog reindex` on the same host builds them once that process is gone, and
+`catalog restore-indexes --force` does it from anywhere.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+from .load_settings import bulk_writes
+from .models import DeferredIndex, Record
+
+# Those absent in an engine (PostgreSQL's text index; SQLite's text is FTS5's) are passed over.
+DEFERRABLE = (
+    "ix_records_scan_title",
+    "ix_records_scan_author",
+    "ix_records_scan_publisher",
+    "ix_record_keys_kind_value_record",
+    "ix_record_search_text",
+)
+# `auto` sets indexes aside for a load of at least this many records (and at least the catalogue's
+# size): below it, building the indexes again costs more than a load saves.
+AUTO_MIN_RECORDS = 50_000
+# A file's records, estimated from its size: MARC records average about 1 KB (900 bytes in the
+# Library of Congress's; 850 in the benchmark's million).
+BYTES_PER_RECORD = 1_000
+CHOICES = ("auto", "keep", "defer")
+
+
+def owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def should_defer(choice: str, file_bytes: int) -> bool:
+    if choice not in CHOICES:
+        raise ValueError(f"indexes: one of {', '.join(CHOICES)}, not {choice!r}")
+    if choice != "auto":
+        return choice == "defer"
+    expected = file_bytes // BYTES_PER_RECORD
+    if expected < AUTO_MIN_RECORDS:
+        return False
+    return expected >= db.session.scalar(sa.select(sa.func.count()).select_from(Record))
+
+
+def _definitions(names: tuple[str, ...]) -> dict[str, str]:
+    if db.engine.dialect.name == "postgresql":
+        sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+               "AND indexname IN :names")
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN :names"
+    stmt = sa.text(sql).bindparams(sa.bindparam("names", expanding=True))
+    found = dict(db.session.execute(stmt, {"names": list(names)}).all())
+    return {name: found[name] for name in names if found.get(name)}  # in DEFERRABLE's order
+
+
+def set_aside(by: str | None = None) -> list[str]:
+    """Drop the deferrable indexes there are, noting each; [] if another load has them set aside."""
+    by = by or owner()
+    if db.session.scalar(sa.select(sa.func.count()).select_from(DeferredIndex)):
+        db.session.rollback()
+        return []
+    definitions = _definitions(DEFERRABLE)
+    for name, definition in definitions.items():
+        db.session.add(DeferredIndex(name=name, definition=definition, owner=by))
+        db.session.execute(sa.text(f'DROP INDEX "{name}"'))
+    db.session.commit()
+    return list(definitions)
+
+
+def _alive(who: str) -> bool:
+    host, _, pid = who.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's process cannot be seen from here: assume it runs
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process, but there
+        return True
+    return True
+
+
+def pending() -> list[DeferredIndex]:
+    return list(db.session.scalars(sa.select(DeferredIndex).order_by(DeferredIndex.deferred_at, DeferredIndex.name)))
+
+
+def restore(by: str | None = None, *, force: bool = False, progress: Callable[[str], None] | None = None,
+            ) -> list[str]:
+    """Build again the indexes set aside by `by` (by default: by loads no longer running, on this
+    host; all of them with `force`), each with its row's deletion in one transaction."""
+    rows = [r for r in pending() if force or (r.owner == by if by else not _alive(r.owner))]
+    todo = [(r.name, r.definition) for r in rows]
+    db.session.rollback()
+    built = []
+    if not todo:
+        return built
+    with bulk_writes() as load:  # SQLite sorts in the load's page cache
+        for name, definition in todo:
+            if progress:
+                progress(name)
+            load.batch_begins()
+            if db.engine.dialect.name == "postgresql":
+                # A text (GIN) index is built many times faster in memory than through temporary files.
+                db.session.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
+            db.session.execute(sa.text(definition))
+            db.session.execute(sa.delete(DeferredIndex).where(DeferredIndex.name == name))
+            db.session.commit()
+            built.append(name)
+    return built
+
+
+@contextmanager
+def deferred(defer: bool, progress: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """Set the indexes aside for the body (when `defer`) and build them again after it, whatever
+    happens in it. Yields the names set aside ([] when none)."""
+    by = owner()
+    names = set_aside(by) if defer else []
+    try:
+        yield names
+    finally:
+        if names:
+            db.session.rollback()  # a failed batch's transaction, if any: the builds need their own
+            restore(by, progress=progress)

@@ -1,0 +1,137 @@
+"""A large load sets the random-order indexes aside and builds them again: after it the catalogue
+has every index it had, defined as before, also when the load fails or was killed."""
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.catalog import load_indexes
+from app.catalog.cli import catalog_group
+from app.catalog.importing import Importer
+from app.catalog.load_indexes import DEFERRABLE, deferred, pending, restore, set_aside, should_defer
+from app.catalog.models import DeferredIndex, Record
+from app.catalog.search import backend
+from app.catalog.search.query import Term
+from app.extensions import db
+
+MARC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "marc"
+JAZZ = MARC / "marc21/evergreen_jazz_1k.mrc"
+
+
+def _indexes() -> dict[str, str]:
+    """Every index of the catalogue's tables, by name, with its definition."""
+    if db.engine.dialect.name == "postgresql":
+        sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+    return dict(db.session.execute(sa.text(sql)).all())
+
+
+@pytest.fixture
+def indexes(ctx):
+    """The indexes as the migrations left them; whatever a test set aside is built again after it."""
+    before = _indexes()
+    yield before
+    db.session.rollback()
+    restore(force=True)
+    assert _indexes() == before
+
+
+def _dead_owner() -> str:
+    return f"{socket.gethostname()}:{2 ** 22 + 12345}"  # above Linux's largest pid: never running
+
+
+def _isbn_hits(isbn13: str) -> int:
+    return backend().search(Term("isbn", isbn13)).total
+
+
+def test_a_deferred_load_builds_every_index_again_as_it_was(indexes):
+    expected = [n for n in DEFERRABLE if n in indexes]
+    # three SRU scan indexes, the record keys and PostgreSQL's text index (SQLite's text is FTS5's)
+    assert len(expected) == (5 if db.engine.dialect.name == "postgresql" else 4)
+    with deferred(True) as names:
+        assert names == expected
+        during = _indexes()
+        assert not set(names) & set(during)
+        assert set(indexes) - set(during) == set(names)  # nothing else dropped
+        assert {r.name: r.definition for r in pending()} == {n: indexes[n] for n in names}
+        Importer(workers=2, batch_size=200).run(JAZZ)
+    assert _indexes() == indexes
+    assert pending() == []
+    isbn = db.session.scalar(sa.select(sa.text("value")).select_from(sa.text("record_keys"))
+                             .where(sa.text("kind = 'isbn'")).limit(1))
+    assert _isbn_hits(isbn) >= 1  # the rebuilt key index holds the loaded records' keys
+
+
+def test_a_failed_load_builds_them_again_too(indexes, monkeypatch):
+    def broken(self, fresh):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Importer, "_insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"), deferred(True) as names:
+        assert names
+        Importer(workers=1).run(JAZZ)
+    assert _indexes() == indexes and pending() == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Record)) == 0
+
+
+def test_a_killed_load_leaves_a_note_and_the_next_one_builds_them(indexes):
+    names = set_aside(_dead_owner())
+    assert names and {r.name for r in pending()} == set(names)
+    assert set_aside() == []  # set aside already: another load leaves them to the one that did it
+    assert {r.name for r in pending()} == set(names)
+    assert set(restore()) == set(names)  # its owner is gone: built by whoever comes next
+    assert _indexes() == indexes and pending() == []
+
+
+def test_the_indexes_of_a_load_still_running_are_left_to_it(indexes):
+    running = f"{socket.gethostname()}:{os.getpid()}"
+    elsewhere = "another-host:1"
+    for who in (running, elsewhere):
+        names = set_aside(who)
+        assert names
+        assert restore() == [] and {r.name for r in pending()} == set(names)
+        assert set(restore(force=True)) == set(names)
+        assert _indexes() == indexes
+
+
+def test_auto_defers_for_a_load_at_least_the_catalogues_size(ctx, monkeypatch):
+    big = load_indexes.AUTO_MIN_RECORDS * load_indexes.BYTES_PER_RECORD
+    assert should_defer("auto", big) is True  # an empty catalogue
+    assert should_defer("auto", big - 1) is False  # too small to be worth building them again
+    assert should_defer("keep", 10 * big) is False
+    assert should_defer("defer", 1) is True
+    monkeypatch.setattr(load_indexes, "AUTO_MIN_RECORDS", 1)
+    Importer(workers=1).run(JAZZ)  # 1,000 records
+    assert should_defer("auto", 1_000 * load_indexes.BYTES_PER_RECORD) is True
+    assert should_defer("auto", 999 * load_indexes.BYTES_PER_RECORD) is False
+    with pytest.raises(ValueError):
+        should_defer("sometimes", big)
+
+
+def test_import_command_sets_aside_builds_and_mends_a_killed_load(indexes, ctx, tmp_path):
+    runner = ctx.test_cli_runner()
+    set_aside(_dead_owner())  # a load killed outright
+    result = runner.invoke(catalog_group, ["import", str(JAZZ), "--indexes", "defer",
+                                           "--rejects", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "left set aside by a load that did not finish" in result.output
+    assert "indexes set aside until the load ends: ix_records_scan_title" in result.output
+    assert "read 1000, added 1000" in result.output
+    assert _indexes() == indexes and pending() == []
+    result = runner.invoke(catalog_group, ["import", str(JAZZ), "--rejects", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0 and "set aside" not in result.output  # auto: a small load keeps them
+
+
+def test_restore_indexes_command(indexes, ctx):
+    runner = ctx.test_cli_runner()
+    names = set_aside("another-host:1")
+    result = runner.invoke(catalog_group, ["restore-indexes"])
+    assert result.exit_code == 0
+    assert f"built 0 index(es); {len(names)} still set aside by a running load (another-host:1)" in result.output
+    result = runner.invoke(catalog_group, ["restore-indexes", "--force"])
+    assert result.exit_code == 0 and f"built {len(names)} index(es)" in result.output
+    assert _indexes() == indexes and db.session.scalar(sa.select(sa.func.count()).select_from(DeferredIndex)) == 0
+
