@@ -80,8 +80,10 @@ def set_aside(by: str | None = None) -> list[str]:
         db.session.rollback()
         return []
     definitions = _definitions(DEFERRABLE)
-    for name, definition in definitions.items():
-        db.session.add(DeferredIndex(name=name, definition=definition, owner=by))
+    db.session.add_all([DeferredIndex(name=name, definition=definition, owner=by)
+                        for name, definition in definitions.items()])
+    db.session.flush()  # the rows first: on SQLite their INSERT opens the transaction the drops join (see restore)
+    for name in definitions:
         db.session.execute(sa.text(f'DROP INDEX "{name}"'))
     db.session.commit()
     return list(definitions)
@@ -122,8 +124,11 @@ def restore(by: str | None = None, *, force: bool = False, progress: Callable[[s
             if db.engine.dialect.name == "postgresql":
                 # A text (GIN) index is built many times faster in memory than through temporary files.
                 db.session.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
-            db.session.execute(sa.text(definition))
+            # The row first. On SQLite its DELETE opens the transaction (pysqlite opens none for DDL,
+            # which would then commit on its own) and makes the connection read the schema as it is
+            # now: a pooled connection's copy can be older than the drop ("index … already exists").
             db.session.execute(sa.delete(DeferredIndex).where(DeferredIndex.name == name))
+            db.session.execute(sa.text(definition))
             db.session.commit()
             built.append(name)
     return built
