@@ -78,6 +78,9 @@ class IndexEntry:
     names: list  # [(name, key)]: access-point names with their NACO keys
     headings: list  # [(kind, text, key)]: the heading and its see / see-also forms (authority records)
 
+    def __reduce__(self):  # as Prepared's (catalog.prepare): a bulk import sends a million of them
+        return IndexEntry, (self.record_id, self.kind, self.status, self.texts, self.names, self.headings)
+
 
 def entry(record_id, status: str, ex: Extract, stored_texts=None) -> IndexEntry:
     """Computed where the record is prepared (a worker process, in a bulk import)."""
