@@ -212,3 +212,35 @@ def test_every_connection_a_load_ran_on_gets_its_settings_back(ctx, monkeypatch)
         after = [(x.exec_driver_sql("PRAGMA cache_size").scalar(),
                   x.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()) for x in (a, b, c)]
     assert all(cache in before and pages != load_settings.BULK_WAL_PAGES for cache, pages in after)
+
+
+def test_a_load_keeps_the_garbage_collector_out_of_its_way_and_gives_it_back(ctx, monkeypatch):
+    """importing.few_collections: during a load the objects made before it are frozen and the
+    collector runs less often; afterwards both are as they were, also when the load fails."""
+    import gc
+
+    from app.catalog import importing
+
+    def _gc_state():  # frozen or not: a process frozen before (a server's settle) stays frozen
+        return gc.get_threshold(), gc.get_freeze_count() > 0
+
+    before = _gc_state()
+    seen = []
+    insert = Importer._insert
+
+    def watched(self, fresh):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        return insert(self, fresh)
+
+    monkeypatch.setattr(Importer, "_insert", watched)
+    Importer(workers=1, batch_size=500).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    assert seen and set(seen) == {(importing.LOAD_GC_THRESHOLD, True)}
+    assert _gc_state() == before
+
+    def broken(self, fresh):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Importer, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    assert _gc_state() == before
