@@ -462,7 +462,13 @@ def test_postgresql_reads_a_year_range_from_its_index_alone(shelf):
     compiled = q.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     for setting in ("enable_seqscan", "enable_bitmapscan"):  # a few rows: the planner would rather read them all
         db.session.execute(sa.text(f"SET LOCAL {setting} = off"))
+    # The SRU scan indexes lead with status and kind too: on a table of a few rows their cost ties with
+    # this one's, and the tie goes by the indexes' creation order, which a deferred load changes
+    # (test_load_indexes builds them again). Out of the way in this transaction only (rolled back).
+    for col in ("title", "author", "publisher"):
+        db.session.execute(sa.text(f"DROP INDEX ix_records_scan_{col}"))
     plan = "\n".join(r[0] for r in db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+    db.session.rollback()
     assert "Index Only Scan using ix_records_year_search" in plan, plan
 
 
