@@ -5,6 +5,7 @@
     .venv/bin/python bench/catalog_bench.py --engine sqlite --stage 1m        # import the other 900k, search
     .venv/bin/python bench/catalog_bench.py --engine postgresql --stage 100k
     .venv/bin/python bench/catalog_bench.py --engine postgresql --stage 1m
+    .venv/bin/python bench/catalog_bench.py --engine postgresql --stage 1m --indexes keep   # catalog import --indexes
     .venv/bin/python bench/catalog_bench.py --engine sqlite --stage 1m --search-only   # search again
     .venv/bin/python bench/catalog_bench.py --engine sqlite --stage 1m --search-only --before e516515 --repeat 3
                                          # before and after: the search code of a commit, taking turns
@@ -215,11 +216,12 @@ def rss_profile(samples, size: int) -> list[dict]:
     return out
 
 
-def run_import(engine: str, path: Path, workers: int) -> dict:
+def run_import(engine: str, path: Path, workers: int, indexes: str = "auto") -> dict:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     rejects = OUT / f"{engine}-{path.stem}.rejects.jsonl"
-    cmd = [*FLASK, "catalog", "import", str(path), "--workers", str(workers), "--rejects", str(rejects)]
+    cmd = [*FLASK, "catalog", "import", str(path), "--workers", str(workers), "--indexes", indexes,
+           "--rejects", str(rejects)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=child_env(engine), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -818,6 +820,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), required=True)
     parser.add_argument("--stage", choices=("100k", "1m"), required=True)
     parser.add_argument("--workers", type=int, default=2, help="importer worker processes (default 2)")
+    parser.add_argument("--indexes", choices=("auto", "keep", "defer"), default="auto",
+                        help="catalog import --indexes: the random-order indexes built at the end or kept up")
     parser.add_argument("--search-only", action="store_true", help="skip the import; search the database as it is")
     parser.add_argument("--pages", type=int, default=40, help="whole OPAC pages to time (0: none)")
     parser.add_argument("--no-search", action="store_true", help="import (and add holdings) only")
@@ -861,7 +865,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"stage 1m continues stage 100k: the database holds {have} records")
         yard = pymarc_rate(path)
         emit({**base, "event": "yardstick", "file": str(path), "pymarc_parse_only": yard})
-        imp = run_import(args.engine, path, args.workers)
+        imp = run_import(args.engine, path, args.workers, args.indexes)
         emit({**base, "event": "import", **imp, "pymarc_rate": yard["rate"],
               "ratio_to_pymarc": round(imp["rate"] / yard["rate"], 3)})
     app = make_app(args.engine)
