@@ -244,3 +244,21 @@ def test_a_load_keeps_the_garbage_collector_out_of_its_way_and_gives_it_back(ctx
     with pytest.raises(RuntimeError):
         Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
     assert _gc_state() == before
+
+
+def _pairs_as_defined(text: str) -> str:
+    """tokens.with_pairs as its docstring defines it, token by token."""
+    from app.catalog.tokens import is_cjk
+
+    toks = text.split()
+    pairs = [a + b for a, b in zip(toks, toks[1:]) if len(a) == 1 and len(b) == 1 and is_cjk(a) and is_cjk(b)]
+    return text + " " + " ".join(pairs) if pairs else text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from(list("中国人学 a1éZ\u3000\t\x1f𠀀*")), max_size=30))
+def test_cjk_pairs_found_by_one_expression_are_the_pairs_token_by_token(text):
+    from app.catalog.tokens import with_pairs
+
+    assert with_pairs(text) == _pairs_as_defined(text)
+    assert with_pairs(index_text(text)) == _pairs_as_defined(index_text(text))
