@@ -147,6 +147,16 @@ def test_vector_literal_is_the_plain_one(tokens, long):
     assert vector_literal(tokens) == _plain_vector_literal(tokens)
 
 
+def _a_load_that_fails(monkeypatch) -> None:
+    """A load whose first batch cannot be written (the disk is full, say)."""
+    def broken(self, fresh):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Importer, "_insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+
+
 def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, monkeypatch):
     """load_settings: during a load SQLite's connection caches the indexes' busy pages and copies
     its log into the database rarely; afterwards the connection is as it was, with the log copied,
@@ -178,12 +188,7 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
         busy, frames, copied = db.session.execute(sa.text("PRAGMA wal_checkpoint(PASSIVE)")).one()
         assert frames == copied  # nothing of the load left in the log only
 
-    def broken(self, fresh):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(Importer, "_insert", broken)
-    with pytest.raises(RuntimeError):
-        Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    _a_load_that_fails(monkeypatch)
     assert settings() == before
 
 
@@ -237,12 +242,7 @@ def test_a_load_keeps_the_garbage_collector_out_of_its_way_and_gives_it_back(ctx
     assert seen and set(seen) == {(importing.LOAD_GC_THRESHOLD, True)}
     assert _gc_state() == before
 
-    def broken(self, fresh):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(Importer, "_insert", broken)
-    with pytest.raises(RuntimeError):
-        Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    _a_load_that_fails(monkeypatch)
     assert _gc_state() == before
 
 
