@@ -65,6 +65,30 @@ def test_a_deferred_load_builds_every_index_again_as_it_was(indexes):
     assert _isbn_hits(isbn) >= 1  # the rebuilt key index holds the loaded records' keys
 
 
+def _answers(client) -> tuple:
+    """What searches and SRU scan answer: an ISBN, a title word, a class prefix; scanned titles and subjects."""
+    from tests.catalog.test_sru import scan, terms
+
+    isbn = db.session.scalar(sa.select(sa.text("min(value)")).select_from(sa.text("record_keys"))
+                             .where(sa.text("kind = 'isbn'")))
+    found = tuple(backend().search(term).total for term in (Term("isbn", isbn), Term("title", "jazz"),
+                                                            Term("lcc", "ML*")))
+    scanned = tuple(tuple(terms(scan(client, clause))) for clause in ('dc.title=""', 'dc.subject="jazz"'))
+    return found, scanned
+
+
+def test_searches_answer_the_same_while_the_indexes_are_set_aside(indexes, client):
+    """docs/catalogue.md: meanwhile searches still answer, only more slowly."""
+    with deferred(True) as names:
+        assert names
+        Importer(workers=1).run(JAZZ)
+        during = _answers(client)
+    after = _answers(client)
+    assert during == after
+    found, scanned = after
+    assert all(found) and all(scanned)  # each of them finds something: the comparison is not of nothing
+
+
 def test_a_failed_load_builds_them_again_too(indexes, monkeypatch):
     def broken(self, fresh):
         raise RuntimeError("disk full")
