@@ -142,6 +142,25 @@ _NACO_BLANK = set('!"()-{}<>;:.?¿¡/\\*|%=±⁺⁻™℗©°^_`~,')
 _NACO_DELETE = set("'[]ʹʺʻʼ·")
 
 
+def _naco_char(ch: str) -> str:
+    """One character under the comparison rules (the first comma of $a aside): itself, a blank or
+    nothing."""
+    if ch == ",":
+        return " "
+    if ch in _NACO_DELETE:
+        return ""
+    if ch in _NACO_BLANK or ch.isspace():
+        return " "
+    cat = unicodedata.category(ch)
+    return " " if cat[0] in "PS" and ch not in "&#+@♭♯" else ch
+
+
+# ASCII text, most headings of a Western catalogue, needs neither NFKC nor the diacritics: one
+# str.translate with the same rule per character (a bulk load keys some 1.7 names a record; the
+# character loop took about a tenth of its workers' time).
+_NACO_ASCII = str.maketrans({chr(i): _naco_char(chr(i)) for i in range(128)})
+
+
 @lru_cache(maxsize=16384)
 def naco(s: str, keep_first_comma: bool = False) -> str:
     """LC Authority File Comparison Rules (NACO normalisation) for one subfield's text.
@@ -149,26 +168,23 @@ def naco(s: str, keep_first_comma: bool = False) -> str:
     Upper case, no diacritics, special letters spelled out, most punctuation → blank,
     apostrophes and brackets deleted, & # + @ kept, the first comma kept when asked ($a).
     """
-    s = strip_diacritics(unicodedata.normalize("NFKC", s or "").translate(_CJK_TABLE)).upper()
-    out = []
-    comma_kept = not keep_first_comma
-    for ch in s:
-        if ch == ",":
-            if not comma_kept:
+    s = s or ""
+    if s.isascii():
+        head, comma, tail = s.partition(",") if keep_first_comma else (s, "", "")
+        s = head.translate(_NACO_ASCII) + comma + tail.translate(_NACO_ASCII)
+        s = s.upper()
+    else:
+        s = strip_diacritics(unicodedata.normalize("NFKC", s).translate(_CJK_TABLE)).upper()
+        out = []
+        comma_kept = not keep_first_comma
+        for ch in s:
+            if ch == "," and not comma_kept:
                 out.append(",")
                 comma_kept = True
             else:
-                out.append(" ")
-        elif ch in _NACO_DELETE:
-            continue
-        elif ch in _NACO_BLANK:
-            out.append(" ")
-        elif ch.isspace():
-            out.append(" ")
-        else:
-            cat = unicodedata.category(ch)
-            out.append(" " if cat[0] in "PS" and ch not in "&#+@♭♯" else ch)
-    s = _WS.sub(" ", "".join(out)).strip()
+                out.append(_naco_char(ch))
+        s = "".join(out)
+    s = _WS.sub(" ", s).strip()
     s = s.replace(" ,", ",")
     return s[:-1].rstrip() if s.endswith(",") else s
 

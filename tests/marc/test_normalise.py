@@ -128,6 +128,27 @@ def test_naco_subfields_keeps_delimiters():
     assert naco_subfields(subs, codes="ad") == "$aSMITH, JOHN$d1953"
 
 
+def _naco_by_character(s: str, keep_first_comma: bool) -> str:
+    """The comparison rules applied one character at a time, as naco() does for non-ASCII text."""
+    from app.marc.normalise import _naco_char
+    out, kept = [], not keep_first_comma
+    for ch in s.upper():
+        if ch == "," and not kept:
+            out.append(",")
+            kept = True
+        else:
+            out.append(_naco_char(ch))
+    text = " ".join("".join(out).split()).replace(" ,", ",")
+    return text[:-1].rstrip() if text.endswith(",") else text
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40), st.booleans())
+def test_naco_ascii_shortcut_is_the_character_rule(s, keep_first_comma):
+    # ASCII text is translated by a table (the importer's hot path); it must key exactly as the
+    # character-by-character rule does, control characters and every punctuation mark included.
+    assert naco.__wrapped__(s, keep_first_comma) == _naco_by_character(s, keep_first_comma)
+
+
 @given(st.text(max_size=30))
 def test_naco_is_idempotent(s):
     once = naco(s, keep_first_comma=True)
