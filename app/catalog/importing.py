@@ -143,13 +143,13 @@ class Importer:
     def _run_serial(self, path, fmt, encoding) -> None:
         batch: list[Prepared] = []
         last = 0
-        stored_texts = type(backend()).stored_texts
+        texts_of = type(backend()).texts_of
         for result in read(path, format=fmt, encoding=encoding):
             where = result.where("en")
             if not result.ok:
                 batch.append(Prepared(where, reject=f"{result.error.en} / {result.error.zh}"))
             else:
-                batch.append(prepare(result.record, where, stored_texts))
+                batch.append(prepare(result.record, where, texts_of))
             if len(batch) >= self.batch_size:
                 self._write(path, batch)
                 batch = []
@@ -161,7 +161,7 @@ class Importer:
     def _jobs(self, path, encoding):
         """Raw records in batches, split at the record terminator as app.marc.io does."""
         index, chunk_batch, last, runaway = 0, [], 0, False
-        stored_texts = type(backend()).stored_texts  # a plain function: it goes to the workers by name
+        texts_of = type(backend()).texts_of  # a plain function: it goes to the workers by name
         with open(path, "rb") as fh:
             for offset, chunk, kind in iter_chunks(fh):
                 if runaway:  # the rest of a runaway piece was reported with it
@@ -180,10 +180,10 @@ class Importer:
                     continue
                 chunk_batch.append((index, offset, body))
                 if len(chunk_batch) >= self.batch_size:
-                    yield (encoding, chunk_batch, stored_texts), offset - last
+                    yield (encoding, chunk_batch, texts_of), offset - last
                     last, chunk_batch = offset, []
         if chunk_batch:
-            yield (encoding, chunk_batch, stored_texts), 0
+            yield (encoding, chunk_batch, texts_of), 0
 
     def _run_parallel(self, path, encoding) -> None:
         ctx = multiprocessing.get_context("fork")

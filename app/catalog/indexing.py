@@ -82,8 +82,9 @@ class IndexEntry:
         return IndexEntry, (self.record_id, self.kind, self.status, self.texts, self.names, self.headings)
 
 
-def entry(record_id, status: str, ex: Extract, stored_texts=None) -> IndexEntry:
-    """Computed where the record is prepared (a worker process, in a bulk import)."""
+def entry(record_id, status: str, ex: Extract, texts_of=None) -> IndexEntry:
+    """Computed where the record is prepared (a worker process, in a bulk import). `texts_of`: a search
+    backend's, for index texts in the form its engine stores (else as texts_for gives them)."""
     from .authorities import key
 
     headings = []
@@ -91,8 +92,7 @@ def entry(record_id, status: str, ex: Extract, stored_texts=None) -> IndexEntry:
         forms = [("heading", ex.title)] + [("see", t) for t in ex.see_from] + [("see_also", t) for t in ex.see_also]
         headings = [(kind, text, k) for kind, text, k in ((kind, text, key(text)) for kind, text in forms if text) if k]
     names = [(n, k) for n, k in ((n, key(n)) for n in dict.fromkeys(ex.names) if n) if k]
-    texts = texts_for(ex)
-    return IndexEntry(record_id, ex.classification.kind, status, stored_texts(texts) if stored_texts else texts,
+    return IndexEntry(record_id, ex.classification.kind, status, texts_of(ex) if texts_of else texts_for(ex),
                       names, headings)
 
 

@@ -66,8 +66,8 @@ def call_number(marc: MarcRecord, fmt: str) -> str | None:
     return None
 
 
-def prepare(marc: MarcRecord, where: str, stored_texts=None) -> Prepared:
-    """`stored_texts`: a search backend's, for index texts in the form its engine stores."""
+def prepare(marc: MarcRecord, where: str, texts_of=None) -> Prepared:
+    """`texts_of`: a search backend's, for index texts in the form its engine stores."""
     try:
         ex = extract(marc)
     except Exception as exc:  # a record pymarc accepted but we cannot make sense of
@@ -76,17 +76,17 @@ def prepare(marc: MarcRecord, where: str, stored_texts=None) -> Prepared:
     if why:
         return Prepared(where, reject=why)
     return Prepared(where, source_key=source_key(marc, ex), values=columns(marc, ex), keys=key_values(ex),
-                    entry=entry(None, "active", ex, stored_texts),
+                    entry=entry(None, "active", ex, texts_of),
                     call_number=call_number(marc, ex.classification.format))
 
 
 def prepare_chunks(job) -> list[Prepared]:
     """Worker: decode raw ISO 2709 records with pymarc and prepare them, their index texts in the
-    form the search engine stores (`stored_texts`, a search backend's)."""
+    form the search engine stores (`texts_of`, a search backend's)."""
     from app.marc.io.iso2709 import decode_record
     from app.marc.io.results import ReadResult
 
-    encoding, chunks, stored_texts = job
+    encoding, chunks, texts_of = job
     out = []
     for index, offset, body in chunks:
         record, error, warns = decode_record(body, encoding)
@@ -94,5 +94,5 @@ def prepare_chunks(job) -> list[Prepared]:
         if error is not None:
             out.append(Prepared(where, reject=f"{error.en} / {error.zh}"))
         else:
-            out.append(prepare(record, where, stored_texts))
+            out.append(prepare(record, where, texts_of))
     return out

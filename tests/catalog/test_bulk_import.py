@@ -91,8 +91,10 @@ def _consistent():
                 {"v": tsvector_literal(index_text(title)), "id": rid})
             assert same, (rid, title)
     else:
+        # a bulk load gives FTS5 ASCII text as it is, for its tokenizer to split (search.sqlite.fts5_text)
         indexed = dict(db.session.execute(sa.text("SELECT rowid, title FROM record_fts")).all())
-        assert indexed == {rid: index_text(title) for rid, title in titles.items()}
+        assert {rid: index_text(text) for rid, text in indexed.items()} == \
+            {rid: index_text(title) for rid, title in titles.items()}
 
 
 def test_new_rows_get_their_own_ids_after_the_newest_record_was_deleted(ctx):

@@ -84,6 +84,12 @@ class SearchBackend(Compiler):
         a fresh index_many takes either form."""
         return texts
 
+    @staticmethod
+    def texts_of(extract) -> dict[str, str]:
+        """A record's index texts in the engine's stored form, from its extract (catalog.extract):
+        what a bulk load's worker processes compute, as stored_texts(texts_for(extract))."""
+        return texts_for(extract)
+
     def unindex(self, record_id: int) -> None:
         raise NotImplementedError
 
@@ -444,9 +450,11 @@ def _top(counts: Counter, limit: int, by_value_desc: bool = False) -> list[tuple
     return [(str(v), n) for v, n in sorted(items, key=lambda kv: -kv[1])[:limit]]
 
 
-def texts_for(extract) -> dict[str, str]:
-    """The text each full-text column holds for a record, already tokenized."""
-    from app.catalog.tokens import index_text
+def texts_for(extract, index_text=None) -> dict[str, str]:
+    """The text each full-text column holds for a record, already tokenized (by `index_text`, an
+    engine's, where it differs from catalog.tokens.index_text: SQLiteBackend.texts_of)."""
+    if index_text is None:
+        from app.catalog.tokens import index_text
 
     done: dict[str, str] = {}
 

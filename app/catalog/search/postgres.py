@@ -28,7 +28,7 @@ from app.catalog.models import Record, RecordKey
 from app.catalog.tokens import is_cjk
 from app.extensions import db
 
-from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts, _rows
+from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts, _rows, texts_for
 from .query import And, Match, Not, Or
 
 # Collations that sort by code point, where a class number's beginning is a range of the index.
@@ -327,6 +327,10 @@ class PostgresBackend(SearchBackend):
         if isinstance(texts, StoredTexts):
             return texts
         return StoredTexts({c: tsvector_literal(t) for c, t in texts.items()})
+
+    @staticmethod
+    def texts_of(extract):
+        return PostgresBackend.stored_texts(texts_for(extract))
 
     def key_rows(self, rows):
         return KEY_ROWS, tuple(KEY_ROWS.c.keys()), [(*row[:3], *(row[3][n] for n in KEY_COPIED)) for row in rows]

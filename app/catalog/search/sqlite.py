@@ -13,10 +13,10 @@ from sqlalchemy.sql.selectable import Join
 
 from app.catalog.bulk import insert_rows
 from app.catalog.models import Record
-from app.catalog.tokens import cjk_pair, with_pairs
+from app.catalog.tokens import cjk_pair, index_text, with_pairs
 from app.extensions import db
 
-from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts
+from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts, texts_for
 from .query import And, Match, Not, Or, skeleton
 
 FTS_TABLE = sa.table("record_fts", sa.column("rowid"), *(sa.column(c) for c in FTS_COLUMNS))
@@ -28,6 +28,14 @@ CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5("
 # Relevance is the text's: the holdings column (a filter) weighs nothing, or a record held by more of
 # a region's libraries would rank higher.
 RANK = "-bm25(record_fts, " + ", ".join("0" if c == "holdings" else "1" for c in FTS_COLUMNS) + ")"
+
+
+def fts5_text(text: str) -> str:
+    """A piece of a record's text as the full-text table is given it. ASCII text as it is: FTS5's
+    unicode61 tokenizer splits and folds it exactly as tokens.index_text does (letters and digits,
+    lower case; tests/catalog/test_fts5_tokens.py), in C, where tokenizing it here took a tenth of a
+    bulk load's worker time. Other text is tokenized here (single CJK characters, NFKC, diacritics)."""
+    return text if text.isascii() else index_text(text)
 
 
 def _phrase(tokens: list[str]) -> str:
@@ -207,6 +215,10 @@ class SQLiteBackend(SearchBackend):
         if isinstance(texts, StoredTexts):
             return texts
         return StoredTexts({c: t if c == "holdings" else with_pairs(t) for c, t in texts.items()})
+
+    @staticmethod
+    def texts_of(extract):
+        return SQLiteBackend.stored_texts(texts_for(extract, fts5_text))
 
     def unindex(self, record_id):
         db.session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :id"), {"id": record_id})
