@@ -61,32 +61,35 @@ def _clean(text: str) -> str:
 
 class _Tags:
     """The record's fields by tag, gathered in one pass: extraction asks for some thirty tags, and
-    otherwise walked every field of the record for each of them."""
+    otherwise walked every field of the record for each of them. The lists it gives are its own:
+    read them, do not change them."""
 
     __slots__ = ("fields", "_by_tag")
 
     def __init__(self, record: Record):
         self.fields = record.fields
         by_tag: dict[str, list] = {}
-        for position, f in enumerate(self.fields):
-            by_tag.setdefault(f.tag, []).append((position, f))
+        for f in self.fields:
+            tag = f.tag
+            if tag in by_tag:
+                by_tag[tag].append(f)
+            else:
+                by_tag[tag] = [f]
         self._by_tag = by_tag
 
     def __call__(self, *tags: str) -> list:
         """The fields with these tags, in the record's order."""
+        by_tag = self._by_tag
         if len(tags) == 1:
-            return [f for _, f in self._by_tag.get(tags[0], ())]
-        found = [pair for tag in tags for pair in self._by_tag.get(tag, ())]
-        found.sort(key=_position)
-        return [f for _, f in found]
+            return by_tag.get(tags[0], [])
+        present = [tag for tag in tags if tag in by_tag]
+        if len(present) <= 1:  # one tag's fields are in the record's order already
+            return by_tag[present[0]] if present else []
+        return [f for f in self.fields if f.tag in present]
 
     def first(self, *tags: str):
         found = self(*tags)
         return found[0] if found else None
-
-
-def _position(pair) -> int:
-    return pair[0]
 
 
 def _year(text: str | None) -> int | None:

@@ -22,13 +22,9 @@ def to_json(marc: MarcRecord) -> str:
     """MARC-in-JSON, byte for byte what `json.dumps(marc.as_dict(), ensure_ascii=False,
     separators=(",", ":"))` writes, so content hashes stay comparable with earlier loads.
     orjson does it in a sixth of the time, which matters when a million records are loaded."""
-    fields = []
-    for f in marc.fields:
-        if f.control_field:
-            fields.append({f.tag: f.data})
-        else:
-            fields.append({f.tag: {"ind1": f.indicator1, "ind2": f.indicator2,
-                                   "subfields": [{s.code: s.value} for s in f.subfields]}})
+    fields = [{f.tag: f.data} if f.control_field else
+              {f.tag: {"ind1": ind[0], "ind2": ind[1], "subfields": [{code: value} for code, value in f.subfields]}}
+              for f in marc.fields for ind in (f.indicators or ("", ""),)]
     record = {"leader": str(marc.leader), "fields": fields}
     try:
         return orjson.dumps(record).decode()
