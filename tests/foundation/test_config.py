@@ -67,3 +67,25 @@ def test_each_sqlite_connection_has_the_cache_asked_for(monkeypatch, tmp_path):
     with app.app_context():
         assert db.session.scalar(sa.text("PRAGMA cache_size")) == -8 * 1024
         db.engine.dispose()
+
+
+def test_a_new_sqlite_database_gets_8k_pages_and_an_existing_one_keeps_its_own(monkeypatch, tmp_path):
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    old = sqlite3.connect(tmp_path / "old.db")  # made elsewhere, with SQLite's own 4 KB pages
+    old.execute("CREATE TABLE t (x)")
+    old.commit()
+    old.close()
+    for name, pages in (("new.db", 8192), ("old.db", 4096)):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{name}"})
+        with app.app_context():
+            db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS u (y)"))
+            db.session.commit()
+            assert db.session.scalar(sa.text("PRAGMA page_size")) == pages
+            assert db.session.scalar(sa.text("PRAGMA journal_mode")) == "wal"
+            db.engine.dispose()
