@@ -169,21 +169,14 @@ def naco(s: str, keep_first_comma: bool = False) -> str:
     apostrophes and brackets deleted, & # + @ kept, the first comma kept when asked ($a).
     """
     s = s or ""
-    if s.isascii():
-        head, comma, tail = s.partition(",") if keep_first_comma else (s, "", "")
+    ascii_only = s.isascii()  # ASCII needs neither NFKC nor the diacritics, and one table does the rest
+    if not ascii_only:
+        s = strip_diacritics(unicodedata.normalize("NFKC", s).translate(_CJK_TABLE))
+    head, comma, tail = s.upper().partition(",") if keep_first_comma else (s.upper(), "", "")
+    if ascii_only:
         s = head.translate(_NACO_ASCII) + comma + tail.translate(_NACO_ASCII)
-        s = s.upper()
     else:
-        s = strip_diacritics(unicodedata.normalize("NFKC", s).translate(_CJK_TABLE)).upper()
-        out = []
-        comma_kept = not keep_first_comma
-        for ch in s:
-            if ch == "," and not comma_kept:
-                out.append(",")
-                comma_kept = True
-            else:
-                out.append(_naco_char(ch))
-        s = "".join(out)
+        s = "".join(map(_naco_char, head)) + comma + "".join(map(_naco_char, tail))
     s = _WS.sub(" ", s).strip()
     s = s.replace(" ,", ",")
     return s[:-1].rstrip() if s.endswith(",") else s
