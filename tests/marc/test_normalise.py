@@ -44,6 +44,18 @@ def test_indic_vowel_signs_are_not_diacritics():
     assert loose_key("कि") != loose_key("क")
 
 
+@given(st.text(st.one_of(st.sampled_from("æÆœŒøØþÞðÐđĐłŁıßāé\u0301"), st.characters()), max_size=20))
+def test_strip_diacritics_translates_special_letters_wherever_they_are(s):
+    # strip_diacritics only translates the special letters when it finds one: the same as always
+    import unicodedata
+
+    from app.marc.normalise import _LATIN_MARKS, _SPECIAL_LETTERS
+
+    expected = s if s.isascii() else unicodedata.normalize(
+        "NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", s.translate(_SPECIAL_LETTERS))))
+    assert strip_diacritics(s) == expected
+
+
 def test_strip_diacritics_keeps_hangul():
     assert strip_diacritics("한국") == "한국"
     assert strip_diacritics("Ærø") == "AEro"
@@ -168,6 +180,32 @@ def test_valid_isbns(isbn):
 def test_invalid_isbns(isbn):
     assert not isbn_valid(isbn)
     assert isbn_key(isbn) is None
+
+
+def _isbn_key_by_parts(s):
+    """isbn_key as the public functions compose it (isbn_key inlines them on one cleaning)."""
+    d = isbn_clean(s)
+    if not isbn_valid(d):
+        return None
+    return d if len(d) == 13 else isbn10_to_13(d)
+
+
+_isbn_like = st.text(alphabet="0123456789Xx -（）ISBN:.pbk()精装\u3000０１２３４５６７８９", max_size=40)
+
+
+@given(st.one_of(st.from_regex(r"(ISBN )?[0-9０-９][0-9Xx０-９ -]{8,16}( \(pbk\.\)|（精装）)?", fullmatch=True),
+                 _isbn_like, st.text(max_size=30)))
+def test_isbn_key_is_the_composition_of_the_public_functions(s):
+    assert isbn_key.__wrapped__(s) == _isbn_key_by_parts(s)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.sampled_from(["", "-", " "]))
+def test_isbn_key_of_isbn10_and_its_13(d9, sep):
+    r = (11 - sum((10 - i) * int(c) for i, c in enumerate(d9)) % 11) % 11
+    d10 = d9 + ("X" if r == 10 else str(r))
+    d13 = isbn10_to_13(d10)
+    assert isbn_key(d9[:1] + sep + d9[1:] + d10[9]) == d13 == isbn_key(d13)
+    assert isbn_key(d13[:12] + str((int(d13[12]) + 1) % 10)) is None
 
 
 def test_isbn_clean():
