@@ -63,3 +63,32 @@ def test_gb18030_round_trips(record):
     [result] = list(read(to_bytes(record, "iso2709", "gb18030"), encoding="gb18030"))
     assert result.ok
     assert content(result.record)[1] == content(record)[1]
+
+
+# Decomposed letters, marks out of canonical order, marks with no base, jamo that compose and
+# ready-made syllables: text that is NFC only in places.
+_unnormal = st.sampled_from(["e\u0301", "A\u030a", "\u0301", "o\u0323\u0302", "o\u0302\u0323", "\u1100\u1161",
+                             "\uac00\u11a8", "\u00e9", "Å", "\u0f73", "\u2126", "ﬁ", "中", "a"])
+_mixed = st.lists(st.one_of(_unnormal, st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"))),
+                  max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_code, _mixed), min_size=1, max_size=6), _mixed)
+def test_iso2709_values_come_out_nfc_whether_or_not_the_record_is(subfields, control):
+    # The reader looks at a UTF-8 record as a whole first and at each value only when the whole
+    # is not NFC (encodings.utf8_is_nfc): every value must come out NFC either way.
+    record = Record()
+    record.leader = Leader("00000nam a2200000 i 4500")
+    record.add_field(Field("005", data=control))
+    record.add_field(Field("245", indicators=Indicators("1", "0"),
+                           subfields=[Subfield(code, value) for code, value in subfields]))
+    data = record.as_marc()  # pymarc's own writing: ours would write NFC already
+    assert not unicodedata.is_normalized("NFC", data.decode()) or all(
+        unicodedata.is_normalized("NFC", v) for v in [control, *(v for _, v in subfields)])
+    [result] = list(read(data))
+    assert result.ok, result.error
+    f005, f245 = result.record.fields
+    assert f005.data == unicodedata.normalize("NFC", control)
+    assert [(s.code, s.value) for s in f245.subfields] == [
+        (code, unicodedata.normalize("NFC", value)) for code, value in subfields]

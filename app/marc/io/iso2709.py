@@ -139,7 +139,8 @@ def decode_record(chunk: bytes, encoding: str | None) -> tuple[Record | None, Me
         enc.decode_ncrs(record)
         enc.nfc_record(record)
     elif charset != enc.MARC8 and not chunk.isascii():  # pymarc's MARC-8 decoder gives NFC already
-        enc.nfc_record(record)
+        if not (charset == enc.UTF8 and enc.utf8_is_nfc(chunk)):
+            enc.nfc_record(record)
     return record, None, tuple(warns)
 
 
