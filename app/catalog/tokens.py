@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from app.marc.normalise import strip_diacritics
 
@@ -36,6 +37,7 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(_fold(text or "")) if t != "*"]
 
 
+@lru_cache(maxsize=32768)
 def index_text(text: str) -> str:
     """What is stored in the full-text index: tokens separated by spaces (a truncation mark, which
     only ends a token, left out)."""
