@@ -23,8 +23,11 @@ def _cursor_connection():
 
 def _processed(table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> list[tuple]:
     dialect = db.session.get_bind().dialect
-    procs = [(i, p) for i, p in ((i, table.c[name].type.bind_processor(dialect)) for i, name in enumerate(columns))
-             if p is not None]
+    # The engine's own form of each type, as Core would bind it: a decorated type's bind_processor
+    # alone stops at its generic implementation, and SQLite's driver then turned every datetime
+    # into text itself, once a row (and without the fraction when it was .000000).
+    procs = [(i, p) for i, p in ((i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                                 for i, name in enumerate(columns)) if p is not None]
     if not procs:
         return rows
     done: dict[tuple, object] = {}  # by column and id(): a batch's rows share their stamps and empty diffs

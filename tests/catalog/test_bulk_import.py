@@ -114,6 +114,26 @@ def test_new_rows_get_their_own_ids_after_the_newest_record_was_deleted(ctx):
     assert digits == []
 
 
+def test_bulk_rows_are_bound_as_the_engine_binds_them(ctx, monkeypatch):
+    """A datetime written in bulk is stored as the ORM stores one (on SQLite: text with its six
+    fractional digits, also for a whole second), and reads back as the same aware UTC time."""
+    import datetime as dt
+
+    from app.catalog import importing
+
+    whole = dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(importing, "utcnow", lambda: whole)
+    Importer(workers=1, batch_size=100).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    loaded = db.session.scalars(sa.select(Record).limit(1)).one()
+    assert (loaded.created_at, loaded.updated_at) == (whole, whole)
+    assert db.session.scalar(sa.select(RecordVersion.diff).where(RecordVersion.record_id == loaded.id)) == []
+    if db.engine.dialect.name == "sqlite":
+        raw = {db.session.scalar(sa.text(f"SELECT {c} FROM {t} WHERE {k} = :id"), {"id": loaded.id})
+               for t, c, k in (("records", "created_at", "id"), ("records", "updated_at", "id"),
+                               ("record_versions", "created_at", "record_id"))}
+        assert raw == {"2026-03-01 08:30:00.000000"}
+
+
 def test_ids_that_are_not_the_rows_are_refused(ctx):
     Importer(workers=1).run(MARC / "marc21/evergreen_jazz_1k.mrc")
     ids = db.session.scalars(sa.select(Record.id).order_by(Record.id).limit(2)).all()
