@@ -190,7 +190,8 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
 
     def settings():
         word = "PRAGMA" if sqlite else "SHOW"
-        return tuple(db.session.execute(sa.text(f"{word} {name}")).scalar() for name in names)
+        values = tuple(db.session.execute(sa.text(f"{word} {name}")).scalar() for name in names)
+        return (*values, load_settings.fts_automerge()) if sqlite else values
 
     before = settings()
     seen = []
@@ -202,7 +203,8 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
 
     monkeypatch.setattr(Importer, "_insert", watched)
     Importer(workers=2, batch_size=200).run(MARC / "marc21/evergreen_jazz_1k.mrc")
-    during = (-1024 * load_settings.BULK_CACHE_MB, load_settings.BULK_WAL_PAGES) if sqlite else before
+    during = (-1024 * load_settings.BULK_CACHE_MB, load_settings.BULK_WAL_PAGES,
+              load_settings.BULK_FTS_AUTOMERGE) if sqlite else before
     assert len(seen) == 5 and set(seen) == {during}
     assert settings() == before
     if sqlite:
@@ -212,6 +214,11 @@ def test_a_load_has_its_own_database_settings_and_leaves_them_as_they_were(ctx, 
 
     _a_load_that_fails(monkeypatch)
     assert settings() == before
+    if sqlite:  # a value set before the load is the one it gets back
+        load_settings.set_fts_automerge(6)
+        db.session.commit()
+        _a_load_that_fails(monkeypatch)
+        assert load_settings.fts_automerge() == 6
 
 
 def test_every_connection_a_load_ran_on_gets_its_settings_back(ctx, monkeypatch):
