@@ -77,6 +77,9 @@ def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers
                 except MarcReadError as exc:
                     _fail(f"{path}: {exc.en}")
                 bar.update(size)
+    if set_aside:  # a load at least the catalogue's size: its full-text index in one piece again
+        click.echo("merging the full-text index", err=True)
+        backend().compact()
     if set_aside and importer.stats.added >= ANALYZE_AFTER:
         refresh_statistics()
     s = importer.stats
@@ -159,4 +162,5 @@ def reindex_cmd(batch_size):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Record))
     with click.progressbar(length=total, label="reindex", file=sys.stderr) as bar:
         done = reindex(batch=batch_size, progress=bar.update)
+    backend().compact()
     click.echo(f"reindexed {done} records")

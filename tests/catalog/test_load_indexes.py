@@ -159,3 +159,26 @@ def test_restore_indexes_command(indexes, ctx):
     assert result.exit_code == 0 and f"built {len(names)} index(es)" in result.output
     assert _indexes() == indexes and db.session.scalar(sa.select(sa.func.count()).select_from(DeferredIndex)) == 0
 
+
+
+def _fts_segments() -> int:
+    return db.session.scalar(sa.text("SELECT count(DISTINCT segid) FROM record_fts_idx"))
+
+
+def test_a_large_load_leaves_the_full_text_index_in_one_piece(indexes, ctx, tmp_path):
+    """A load that set the indexes aside merges FTS5's segments (one a batch) into one at its end,
+    and so does a reindex (SearchBackend.compact); a small load leaves them to FTS5's own merging."""
+    sqlite = db.engine.dialect.name == "sqlite"
+    runner = ctx.test_cli_runner()
+    args = ["import", str(JAZZ), "--batch-size", "100", "--rejects", str(tmp_path / "r.jsonl")]
+    result = runner.invoke(catalog_group, [*args, "--indexes", "defer"])
+    assert result.exit_code == 0 and "merging the full-text index" in result.output
+    assert "added 1000" in result.output
+    assert not sqlite or _fts_segments() == 1
+    assert backend().search(Term("keyword", "jazz")).total > 0
+    result = runner.invoke(catalog_group, ["reindex", "--batch-size", "100"])
+    assert result.exit_code == 0 and "reindexed 1000 records" in result.output
+    assert not sqlite or _fts_segments() == 1
+    assert backend().search(Term("keyword", "jazz")).total > 0
+    result = runner.invoke(catalog_group, [*args, "--indexes", "keep"])
+    assert result.exit_code == 0 and "merging" not in result.output

@@ -136,6 +136,11 @@ class SearchBackend(Compiler):
     def clear(self) -> None:
         raise NotImplementedError
 
+    def compact(self) -> None:
+        """After a load or a reindex of much of the catalogue: the full-text index made as compact as
+        the engine makes it (SQLite: FTS5's segments merged into one). PostgreSQL's text index of
+        a large load is built whole at its end (load_indexes): nothing to do."""
+
     # --- full text: engine specific ----------------------------------------------------------------
     def text_ids(self, tree):
         """A selectable of the record ids matching a full-text tree (query.positive(tree) holds)."""
