@@ -303,9 +303,13 @@ def add_holdings(seed: int = SEED) -> dict:
             conn.execute(sa.text("VACUUM ANALYZE"))
     else:
         # The importer refreshes the planner's statistics after a large load; these holdings came after
-        # it, where a real load brings them with the records (--library): count them too.
+        # it, where a real load brings them with the records (--library): count them too. Their
+        # tokens were written as updates of the records' full-text rows, which a load with --library
+        # writes with the rows: merge the segments those updates made, as such a load ends
+        # (SearchBackend.compact).
         db.session.execute(sa.text("ANALYZE holdings"))
         db.session.commit()
+        backend().compact()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Holding))
     return {"holdings_added": added, "holdings_total": total, "seconds": round(time.perf_counter() - start, 1)}
 
