@@ -212,7 +212,7 @@ _NOT_ISBN_CHAR = re.compile(r"[^0-9X]")
 def isbn_clean(s: str) -> str:
     """The digits (and final X) of the first ISBN-looking run: "7-5037-1744-0 (精装)" → 7503717440.
 
-    What it gives is always ASCII, and either 10 or 13 characters long or shorter than 10."""
+    What it gives is only ASCII digits and X."""
     text = base(s or "")
     for m in _ISBN_CHARS.finditer(text):
         digits = _ISBN_SEPARATORS.sub("", m.group()).upper()
@@ -259,11 +259,13 @@ def isbn13_to_10(s: str) -> str | None:
 def isbn_key(s: str) -> str | None:
     """The 13-digit form of a valid ISBN, None when `s` is not one (a wrong check digit must
     not be "repaired" by conversion, or a keying error would match)."""
-    # isbn_valid and isbn10_to_13 inlined on one cleaning (they clean again each time): a bulk load
-    # keys a million ISBNs, almost every one new, and this took a twentieth of its workers' time.
+    # isbn_valid and isbn10_to_13 inlined (they clean the value again each time): a bulk load keys a
+    # million ISBNs, almost every one new, and this took a twentieth of its workers' time.
     d = isbn_clean(s)
     if len(d) == 13:
         return d if d.isdigit() and d[12] == _check13(d[:12]) else None
+    if len(d) > 10:  # digits of several runs: cleaned again, as those two do, it is their first 10 or 13
+        d = isbn_clean(d)
     if len(d) == 10 and d[:9].isdigit() and d[9] == _check10(d[:9]):
         d12 = "978" + d[:9]
         return d12 + _check13(d12)
