@@ -14,7 +14,8 @@ the commits took 0.22 ms a record instead of 0.28 with 25,000, the setting befor
 SQLite's full-text index is written as segments, one a transaction, which FTS5 merges as it goes:
 by default four of a size into one, so a record's postings are rewritten at every fourth size
 again. During a load it merges sixteen at a time (`automerge`): the main process's full-text
-writes 53 → 42 µs of CPU a record at 200,000, the index's searches no slower (docs/benchmarks.md).
+writes 53 → 42 µs of CPU a record at 200,000 (docs/benchmarks.md). More segments are left, and a
+search reads each: a large load ends by merging them all (SearchBackend.compact).
 The setting is the database's, kept in the index's own config: the load sets it in its first batch's
 transaction and puts the value before back at the end, also when the load fails.
 
