@@ -35,6 +35,8 @@ from flask import current_app
 
 from app.extensions import db
 
+from .search.sqlite import automerge as fts_automerge, set_automerge as set_fts_automerge
+
 # The importer's page cache during a load, in MB (SQLite's default is 2; `catalog import --cache-mb`).
 # The random-order indexes at a million records take 420 MB (source key 35, the three SRU scan keys
 # 205, record keys 180); a quarter of a gigabyte keeps most of their busy pages. The memory is the
@@ -44,7 +46,6 @@ BULK_CACHE_MB = 256
 BULK_WAL_PAGES = 100_000
 # Segments of a size FTS5 merges into one during a load (its default, kept otherwise: 4).
 BULK_FTS_AUTOMERGE = 16
-FTS_DEFAULT_AUTOMERGE = 4
 
 
 class Load:
@@ -88,17 +89,6 @@ class Load:
                 self._automerge = None
             db.session.execute(sa.text("PRAGMA wal_checkpoint(PASSIVE)"))
             db.session.commit()
-
-
-def fts_automerge() -> int:
-    """The full-text index's merge setting (SQLite): FTS5 keeps it in its config table once set."""
-    value = db.session.execute(sa.text("SELECT v FROM record_fts_config WHERE k = 'automerge'")).scalar()
-    return FTS_DEFAULT_AUTOMERGE if value is None else int(value)
-
-
-def set_fts_automerge(value: int) -> None:
-    db.session.execute(sa.text("INSERT INTO record_fts (record_fts, rank) VALUES ('automerge', :v)"),
-                       {"v": int(value)})
 
 
 def _get(raw, name: str):

@@ -160,7 +160,6 @@ def test_restore_indexes_command(indexes, ctx):
     assert _indexes() == indexes and db.session.scalar(sa.select(sa.func.count()).select_from(DeferredIndex)) == 0
 
 
-
 def _fts_segments() -> int:
     return db.session.scalar(sa.text("SELECT count(DISTINCT segid) FROM record_fts_idx"))
 

@@ -30,6 +30,21 @@ CREATE = ("CREATE VIRTUAL TABLE IF NOT EXISTS record_fts USING fts5("
 RANK = "-bm25(record_fts, " + ", ".join("0" if c == "holdings" else "1" for c in FTS_COLUMNS) + ")"
 
 
+# FTS5's own default for `automerge`, the segments of a size it merges into one (load_settings).
+DEFAULT_AUTOMERGE = 4
+
+
+def automerge() -> int:
+    """The full-text index's merge setting: FTS5 keeps it in its config table once set."""
+    value = db.session.execute(sa.text("SELECT v FROM record_fts_config WHERE k = 'automerge'")).scalar()
+    return DEFAULT_AUTOMERGE if value is None else int(value)
+
+
+def set_automerge(value: int) -> None:
+    db.session.execute(sa.text("INSERT INTO record_fts (record_fts, rank) VALUES ('automerge', :v)"),
+                       {"v": int(value)})
+
+
 def fts5_text(text: str) -> str:
     """A piece of a record's text as the full-text table is given it. ASCII text as it is: FTS5's
     unicode61 tokenizer splits and folds it exactly as tokens.index_text does (letters and digits,
