@@ -33,6 +33,7 @@ from .indexing import from_json, index_entries
 from .load_settings import bulk_writes
 from .search import backend
 from .search.compile import holding_token
+from .side_by_side import run_side_by_side
 from .models import Holding, Record, RecordVersion
 from .prepare import Prepared, prepare, prepare_chunks
 
@@ -57,7 +58,7 @@ ANALYZE_AFTER = 10_000
 LOADED_STATUS = "active"  # a loaded record is in the catalogue at once
 
 
-SEARCHED_TABLES = ("records", "record_keys", "record_search", "holdings")
+SEARCHED_TABLES = ("record_search", "records", "record_keys", "holdings")  # the largest first
 
 
 def refresh_statistics() -> None:
@@ -65,12 +66,24 @@ def refresh_statistics() -> None:
     whole records table through a low-selectivity index instead of starting from the matches.
     PostgreSQL's tables the search reads are vacuumed too: until a page is marked all-visible, an
     index-only scan (ix_records_search, the key index) still visits the table for every entry, and
-    autovacuum gets to a freshly loaded table in its own time."""
+    autovacuum gets to a freshly loaded table in its own time. Each of them on a connection of its
+    own, side by side; then the statistics of the other tables (once: a plain ANALYZE went over the
+    vacuumed ones again, 3.9 s at 100,000 records)."""
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("VACUUM (ANALYZE) " + ", ".join(SEARCHED_TABLES)))
-    db.session.execute(sa.text("ANALYZE"))
+        engine = db.engine
+
+        def vacuum(table):
+            def run():
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(sa.text(f"VACUUM (ANALYZE) {table}"))
+            return run
+
+        run_side_by_side([vacuum(t) for t in SEARCHED_TABLES])
+        others = sorted(set(sa.inspect(engine).get_table_names()) - set(SEARCHED_TABLES))
+        db.session.execute(sa.text("ANALYZE " + ", ".join(f'"{t}"' for t in others)))
+    else:
+        db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
 
 

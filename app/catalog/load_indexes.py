@@ -19,6 +19,7 @@ next `catalog import` or `catalog reindex` on the same host builds them once tha
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from app.extensions import db
 
 from .load_settings import bulk_writes
 from .models import DeferredIndex, Record
+from .side_by_side import run_side_by_side
 
 # Those absent in an engine (PostgreSQL's text index; SQLite's text is FTS5's) are passed over.
 DEFERRABLE = (
@@ -109,29 +111,79 @@ def pending() -> list[DeferredIndex]:
 def restore(by: str | None = None, *, force: bool = False, progress: Callable[[str], None] | None = None,
             ) -> list[str]:
     """Build again the indexes set aside by `by` (by default: by loads no longer running, on this
-    host; all of them with `force`), each with its row's deletion in one transaction."""
+    host; all of them with `force`), each with its row's deletion in one transaction. One that cannot
+    be built keeps its row; the others are built all the same, and then its error is raised."""
     rows = [r for r in pending() if force or (r.owner == by if by else not _alive(r.owner))]
     todo = [(r.name, r.definition) for r in rows]
     db.session.rollback()
-    built = []
     if not todo:
-        return built
+        return []
+    if db.engine.dialect.name == "postgresql":
+        return _build_side_by_side(todo, progress)
     with bulk_writes() as load:  # SQLite sorts in the load's page cache
-        for name, definition in todo:
-            if progress:
-                progress(name)
+        def build(name, definition):
             load.batch_begins()
-            if db.engine.dialect.name == "postgresql":
-                # A text (GIN) index is built many times faster in memory than through temporary files.
-                db.session.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
-            # The row first. On SQLite its DELETE opens the transaction (pysqlite opens none for DDL,
-            # which would then commit on its own) and makes the connection read the schema as it is
-            # now: a pooled connection's copy can be older than the drop ("index … already exists").
-            db.session.execute(sa.delete(DeferredIndex).where(DeferredIndex.name == name))
-            db.session.execute(sa.text(definition))
-            db.session.commit()
-            built.append(name)
+            try:
+                # The row first. On SQLite its DELETE opens the transaction (pysqlite opens none for
+                # DDL, which would then commit on its own) and makes the connection read the schema as
+                # it is now: a pooled connection's copy can be older than the drop ("index … already
+                # exists").
+                db.session.execute(sa.delete(DeferredIndex).where(DeferredIndex.name == name))
+                db.session.execute(sa.text(definition))
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+        return _build_each(todo, build, progress)
+
+
+def _build_each(todo: list[tuple[str, str]], build: Callable[[str, str], None], progress) -> list[str]:
+    """Each index in turn; one that cannot be built keeps its row, the rest are built all the same,
+    and then its error is raised."""
+    built, failed = [], None
+    for name, definition in todo:
+        if progress:
+            progress(name)
+        try:
+            build(name, definition)
+        except sa.exc.DBAPIError as exc:
+            failed = failed or exc
+            continue
+        built.append(name)
+    if failed:
+        raise failed
     return built
+
+
+_TABLE = re.compile(r"\sON\s+(?:ONLY\s+)?(\S+)\s+USING\s")
+
+
+def _build_side_by_side(todo: list[tuple[str, str]], progress) -> list[str]:
+    """PostgreSQL: each table's indexes on a connection of their own, the largest table's first
+    (the text index's: its GIN build is most of the time), next to the others (side_by_side)."""
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for name, definition in todo:
+        found = _TABLE.search(definition)
+        by_table.setdefault(found.group(1) if found else "", []).append((name, definition))
+    size = sa.text("SELECT pg_total_relation_size(to_regclass(:t))")
+    tables = sorted(by_table, key=lambda t: -(db.session.scalar(size, {"t": t}) or 0))
+    db.session.rollback()
+    engine = db.engine
+
+    def job(items):
+        def run():
+            with engine.connect() as conn:
+                def build(name, definition):
+                    with conn.begin():
+                        # A text (GIN) index is built many times faster in memory than through
+                        # temporary files.
+                        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
+                        conn.execute(sa.delete(DeferredIndex).where(DeferredIndex.name == name))
+                        conn.execute(sa.text(definition))
+                return _build_each(items, build, progress)
+        return run
+
+    return [name for built in run_side_by_side([job(by_table[t]) for t in tables]) for name in built]
 
 
 @contextmanager

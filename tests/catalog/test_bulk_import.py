@@ -11,7 +11,7 @@ from pymarc import Field, Leader, Record as MarcRecord, Subfield
 
 from app.catalog import bulk
 from app.catalog.extract import Extract
-from app.catalog.importing import Importer
+from app.catalog.importing import SEARCHED_TABLES, Importer, refresh_statistics
 from app.catalog.indexing import to_json
 from app.catalog.models import Record, RecordKey, RecordVersion
 from app.catalog.search import backend, texts_for
@@ -291,3 +291,21 @@ def test_cjk_pairs_found_by_one_expression_are_the_pairs_token_by_token(text):
 
     assert with_pairs(text) == _pairs_as_defined(text)
     assert with_pairs(index_text(text)) == _pairs_as_defined(index_text(text))
+
+
+def test_statistics_after_a_large_load_cover_every_table_once(ctx):
+    """PostgreSQL: the searched tables vacuumed and analysed (each on its own connection, side by
+    side), the others analysed; SQLite: every table analysed."""
+    Importer(workers=1, batch_size=500).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    refresh_statistics()
+    db.session.commit()  # a new snapshot of the statistics
+    if db.engine.dialect.name == "postgresql":
+        stats = {name: (vacuumed, analysed) for name, vacuumed, analysed in db.session.execute(sa.text(
+            "SELECT relname, last_vacuum, last_analyze FROM pg_stat_user_tables"))}
+        for table in SEARCHED_TABLES:
+            assert all(stats[table]), table
+        assert stats["record_versions"][1] and stats["users"][1]
+        assert not stats["record_versions"][0]  # vacuumed only where a search needs it
+    else:
+        analysed = set(db.session.scalars(sa.text("SELECT tbl FROM sqlite_stat1")))
+        assert {"records", "record_keys", "record_versions"} <= analysed

@@ -2,6 +2,7 @@
 has every index it had, defined as before, also when the load fails or was killed."""
 import os
 import socket
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,30 @@ def test_a_killed_load_leaves_a_note_and_the_next_one_builds_them(indexes):
     assert {r.name for r in pending()} == set(names)
     assert set(restore()) == set(names)  # its owner is gone: built by whoever comes next
     assert _indexes() == indexes and pending() == []
+
+
+FIRST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def test_an_index_that_cannot_be_built_keeps_its_note_and_the_others_are_built(indexes):
+    """PostgreSQL builds each table's on a connection of its own, side by side; SQLite in turn."""
+    names = set_aside(_dead_owner())
+    table = "public.records" if db.engine.dialect.name == "postgresql" else "records"
+    db.session.add(DeferredIndex(name="ix_records_broken", owner=_dead_owner(), deferred_at=FIRST,  # tried first
+                                 definition=f"CREATE INDEX ix_records_broken ON {table} USING btree (no_such_column)"
+                                 if db.engine.dialect.name == "postgresql" else
+                                 "CREATE INDEX ix_records_broken ON records (no_such_column)"))
+    db.session.commit()
+    built = []
+    with pytest.raises(sa.exc.DBAPIError, match="no_such_column"):
+        restore(progress=built.append)
+    assert sorted(built) == sorted([*names, "ix_records_broken"])  # every one was tried
+    assert [r.name for r in pending()] == ["ix_records_broken"]
+    during = _indexes()
+    assert set(names) <= set(during) and "ix_records_broken" not in during
+    db.session.execute(sa.delete(DeferredIndex))
+    db.session.commit()
+    assert _indexes() == indexes
 
 
 def test_the_indexes_of_a_load_still_running_are_left_to_it(indexes):
