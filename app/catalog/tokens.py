@@ -66,6 +66,10 @@ def is_cjk(token: str) -> bool:
     return bool(_CJK_CHAR.fullmatch(token))
 
 
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and _CJK_CHAR.search(text) is not None
+
+
 def cjk_pair(phrase) -> str | None:
     """The pair token of a phrase of exactly two CJK characters (经济 → "经济"), else None."""
     if len(phrase) == 2 and all(len(t) == 1 and is_cjk(t) for t in phrase):

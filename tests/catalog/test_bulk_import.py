@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymarc import Field, Leader, Record as MarcRecord, Subfield
 
@@ -17,6 +17,7 @@ from app.catalog.models import Record, RecordKey, RecordVersion
 from app.catalog.search import backend, texts_for
 from app.catalog.tokens import index_text
 from app.extensions import db
+from tests.catalog.tsvectors import as_postgresql_reads_it
 
 MARC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "marc"
 
@@ -144,7 +145,8 @@ def test_ids_that_are_not_the_rows_are_refused(ctx):
 
 
 def _plain_vector_literal(tokens):
-    """The straightforward form of postgres.vector_literal, which is written for speed."""
+    """The straightforward form of postgres.vector_literal, which is written for speed: each token
+    once, with its positions (the first 256, as PostgreSQL keeps)."""
     from app.catalog.search.postgres import MAX_POSITION
     from app.catalog.tokens import is_cjk
 
@@ -155,18 +157,37 @@ def _plain_vector_literal(tokens):
             positions.setdefault(previous + tok, []).append(min(i - 1, MAX_POSITION))
         previous = tok if is_cjk(tok) else None
     quoted = {t: "'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in positions}
-    return " ".join(f"{quoted[t]}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+    return " ".join(f"{quoted[t]}:{','.join(map(str, sorted(p)[:256]))}" for t, p in positions.items())
+
+
+VECTOR_TOKENS = st.lists(st.sampled_from(["学", "中", "国", "a", "o'neil", "back\\slash", "x", "中国", "ｱ"]),
+                         max_size=300)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["学", "中", "国", "a", "o'neil", "back\\slash", "x", "中国"]), max_size=40),
-       st.integers(0, 3))
+@given(VECTOR_TOKENS, st.integers(0, 3))
 def test_vector_literal_is_the_plain_one(tokens, long):
-    from app.catalog.search.postgres import MAX_POSITION, vector_literal
+    from app.catalog.search.postgres import MAX_POSITION, tsvector_literal, vector_literal
 
     if long == 3:  # past the last position PostgreSQL keeps: every later token is at MAX_POSITION
         tokens = [f"w{i}" for i in range(MAX_POSITION - 2)] + tokens
-    assert vector_literal(tokens) == _plain_vector_literal(tokens)
+    plain = as_postgresql_reads_it(_plain_vector_literal(tokens))
+    assert as_postgresql_reads_it(vector_literal(tokens)) == plain
+    assert as_postgresql_reads_it(tsvector_literal(" ".join(tokens))) == plain
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tokens=VECTOR_TOKENS, long=st.integers(0, 3))
+def test_postgresql_stores_the_vector_of_the_plain_literal(ctx, tokens, long):
+    """The literal with a repeated token at each of its positions is the same vector to PostgreSQL."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    from app.catalog.search.postgres import MAX_POSITION, tsvector_literal
+
+    if long == 3:
+        tokens = [f"w{i}" for i in range(MAX_POSITION - 2)] + tokens
+    assert db.session.scalar(sa.text("SELECT CAST(:a AS tsvector) = CAST(:b AS tsvector)"),
+                             {"a": tsvector_literal(" ".join(tokens)), "b": _plain_vector_literal(tokens)})
 
 
 def _a_load_that_fails(monkeypatch) -> None:

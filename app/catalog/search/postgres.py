@@ -25,7 +25,7 @@ from sqlalchemy.sql.selectable import FromClause, SelectBase
 
 from app.catalog.bulk import insert_rows
 from app.catalog.models import Record, RecordKey
-from app.catalog.tokens import is_cjk
+from app.catalog.tokens import has_cjk, is_cjk
 from app.extensions import db
 
 from .backend import FTS_COLUMNS, SORT_LIMIT, SearchBackend, StoredTexts, _rows, texts_for
@@ -64,33 +64,43 @@ def _quote(token: str) -> str:
     return "'" + token + "'"
 
 
+def _escaped(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("'", "''") if "'" in token or "\\" in token else token
+
+
+# What follows the token at position i in a literal: its position and the next token's opening quote.
+_ENDS = [f"':{i} '" for i in range(1, MAX_POSITION + 1)]
+
+
 def tsvector_literal(text: str) -> str:
-    return vector_literal(text.split())
+    return vector_literal(text.split(), text)
 
 
-def vector_literal(tokens: list[str]) -> str:
+def vector_literal(tokens: list[str], text: str | None = None) -> str:
     """The tokens at their positions, and each pair of adjacent CJK characters at the first one's.
 
-    Written for speed (the importer makes six of these per record): most tokens occur once, and a
-    CJK token is a single character (tokens.py), so the regular expression runs only on those."""
-    positions: dict[str, list[int]] = {}
-    previous_cjk = None
-    capped = len(tokens) >= MAX_POSITION
-    for i, tok in enumerate(tokens, start=1):
-        pos = min(i, MAX_POSITION) if capped else i
-        at = positions.get(tok)
-        if at is None:
-            positions[tok] = [pos]
-        else:
-            at.append(pos)
-        if len(tok) == 1 and is_cjk(tok):
-            if previous_cjk is not None:
-                positions.setdefault(previous_cjk + tok, []).append(min(i - 1, MAX_POSITION))
-            previous_cjk = tok
-        else:
-            previous_cjk = None
-    return " ".join([_quote(t) + ":" + (str(p[0]) if len(p) == 1 else ",".join(map(str, p[:256])))
-                     for t, p in positions.items()])
+    A token that occurs more than once is written once at each of its positions, and PostgreSQL's
+    input merges them, as it sorts the entries, into the one entry with all its positions (the
+    first 256 kept; a property test compares the stored vectors with those of merged literals).
+    Merging them here cost the importer's workers 60–70 µs of the 90–130 a record's six vectors
+    took (docs/benchmarks.md). `text`: the tokens' text, when the caller has it."""
+    if not tokens:
+        return ""
+    if text is None:
+        text = " ".join(tokens)
+    n = len(tokens)
+    ends = _ENDS if n <= MAX_POSITION else _ENDS + [_ENDS[-1]] * (n - MAX_POSITION)  # PostgreSQL's last position
+    quoted = map(_escaped, tokens) if "'" in text or "\\" in text else tokens
+    out = "'" + "".join(map(str.__add__, quoted, ends))[:-2]
+    if not has_cjk(text):
+        return out
+    pairs, previous = [], -2  # CJK tokens are single characters (tokens.py); a pair is two in a row
+    for i, token in enumerate(tokens, start=1):
+        if len(token) == 1 and token >= "\u2e80" and is_cjk(token):
+            if previous == i - 1:
+                pairs.append(f"'{tokens[i - 2]}{token}':{min(i - 1, MAX_POSITION)}")
+            previous = i
+    return out + " " + " ".join(pairs) if pairs else out
 
 
 def phrase_items(tokens: list[str]) -> list[tuple[str, int]]:
