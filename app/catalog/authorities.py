@@ -6,11 +6,14 @@ and "smith john" are one.
 """
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.marc.normalise import naco
 
+from .bulk import among
 from .workflow_models import AuthorityLink, Heading
 
 MAX_KEY = 300
@@ -21,9 +24,11 @@ def key(text: str) -> str:
     return naco(text or "", keep_first_comma=False)[:MAX_KEY]
 
 
-# Compiled once; a bulk load looks up some 1,500 names a batch.
-_HEADINGS = sa.select(Heading.sort_key, Heading.authority_id).where(
-    Heading.sort_key.in_(sa.bindparam("keys", expanding=True)), Heading.kind == "heading")
+@functools.cache
+def _headings(dialect: str):
+    """Made once (bulk.among); a bulk load looks up some 1,500 names a batch."""
+    return sa.select(Heading.sort_key, Heading.authority_id).where(
+        among(Heading.sort_key, "keys", dialect), Heading.kind == "heading")
 
 
 def index_batch(entries, fresh: bool = False) -> None:
@@ -46,7 +51,7 @@ def index_batch(entries, fresh: bool = False) -> None:
             return
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(wanted), 500):
-            for sort_key, authority_id in db.session.execute(_HEADINGS, {"keys": chunk}):
+            for sort_key, authority_id in db.session.execute(_headings(db.engine.dialect.name), {"keys": chunk}):
                 found.setdefault(sort_key, authority_id)
         links = []
         for e in bibs:

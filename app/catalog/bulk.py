@@ -16,6 +16,19 @@ import sqlalchemy as sa
 from app.extensions import db
 
 
+def among(column, name: str, dialect: str):
+    """`column` among the values of the parameter `name` (a list): on PostgreSQL `= ANY` of one
+    array parameter, elsewhere an expanding IN.
+
+    An expanding IN is written out anew for each execution, one placeholder a value: on PostgreSQL
+    SQLAlchemy renders each with its cast and psycopg parses the whole statement again, some 50 µs of
+    the importer's main process a record for its look-ups of 2,000 keys and 1,500 names a batch
+    (docs/benchmarks.md). An array is one parameter, and the statement stays the same."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=sa.ARRAY(column.type)))
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
 def _cursor_connection():
     """The DB-API connection of the session's current transaction."""
     return db.session.connection().connection.dbapi_connection

@@ -11,6 +11,7 @@ are prepared in this process. Memory stays flat: one batch per worker in flight.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import multiprocessing
@@ -121,11 +122,12 @@ def few_collections():
             gc.unfreeze()
 
 
-# A batch's look-ups with its keys as one expanding parameter: the statement is compiled once, where
-# `in_(keys)` made and compiled 2,000 bound parameters for every batch.
-_BY_SOURCE_KEY = sa.select(Record.source_key, Record.id).where(
-    Record.source_key.in_(sa.bindparam("keys", expanding=True)))
-_HASHES = sa.select(Record.id, Record.content_hash).where(Record.id.in_(sa.bindparam("ids", expanding=True)))
+@functools.cache
+def _lookups(dialect: str):
+    """A batch's look-ups, its keys as one parameter (bulk.among), each statement made once: `in_(keys)`
+    made and compiled 2,000 bound parameters for every batch."""
+    return (sa.select(Record.source_key, Record.id).where(bulk.among(Record.source_key, "keys", dialect)),
+            sa.select(Record.id, Record.content_hash).where(bulk.among(Record.id, "ids", dialect)))
 
 
 def default_workers() -> int:
@@ -244,8 +246,9 @@ class Importer:
         if not good:
             return
         self._load.batch_begins()
-        existing = dict(db.session.execute(_BY_SOURCE_KEY, {"keys": list(good)}).all())
-        hashes = dict(db.session.execute(_HASHES, {"ids": list(existing.values())}).all()) if existing else {}
+        by_source_key, hashes_of = _lookups(db.engine.dialect.name)
+        existing = dict(db.session.execute(by_source_key, {"keys": list(good)}).all())
+        hashes = dict(db.session.execute(hashes_of, {"ids": list(existing.values())}).all()) if existing else {}
         fresh = [p for k, p in good.items() if k not in existing]
         self.stats.added += len(fresh)
         self.stats.updated += sum(1 for p in batch if not p.reject) - len(good)  # repeats within the batch

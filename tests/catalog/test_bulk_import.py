@@ -330,3 +330,19 @@ def test_statistics_after_a_large_load_cover_every_table_once(ctx):
     else:
         analysed = set(db.session.scalars(sa.text("SELECT tbl FROM sqlite_stat1")))
         assert {"records", "record_keys", "record_versions"} <= analysed
+
+
+def test_among_finds_a_batchs_values_with_one_parameter(ctx):
+    Importer(workers=1, batch_size=500).run(MARC / "marc21/evergreen_jazz_1k.mrc")
+    rows = db.session.execute(sa.select(Record.id, Record.source_key).order_by(Record.id)).all()
+    dialect = db.engine.dialect.name
+    by_key = sa.select(Record.id).where(bulk.among(Record.source_key, "keys", dialect)).order_by(Record.id)
+    wanted = rows[::7]
+    assert db.session.scalars(by_key, {"keys": [k for _, k in wanted] + ["no such key", "o'brien"]}).all() == \
+        [i for i, _ in wanted]
+    assert db.session.scalars(by_key, {"keys": []}).all() == []
+    by_id = sa.select(Record.source_key).where(bulk.among(Record.id, "ids", dialect)).order_by(Record.id)
+    assert db.session.scalars(by_id, {"ids": [i for i, _ in wanted]}).all() == [k for _, k in wanted]
+    if dialect == "postgresql":  # one parameter, whatever the batch's size
+        compiled = str(by_key.compile(dialect=db.engine.dialect))
+        assert "ANY" in compiled and compiled.count("%(") == 1

@@ -15,6 +15,7 @@ import json
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 
 import sqlalchemy as sa
 from flask import current_app
@@ -343,7 +344,8 @@ class PostgresBackend(SearchBackend):
         return PostgresBackend.stored_texts(texts_for(extract))
 
     def key_rows(self, rows):
-        return KEY_ROWS, tuple(KEY_ROWS.c.keys()), [(*row[:3], *(row[3][n] for n in KEY_COPIED)) for row in rows]
+        copied = itemgetter(*KEY_COPIED)
+        return KEY_ROWS, tuple(KEY_ROWS.c.keys()), [(*row[:3], *copied(row[3])) for row in rows]
 
     def unindex(self, record_id):
         db.session.execute(sa.text("DELETE FROM record_search WHERE record_id = :id"), {"id": record_id})
