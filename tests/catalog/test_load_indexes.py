@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.catalog import load_indexes
 from app.catalog.cli import catalog_group
 from app.catalog.importing import Importer
-from app.catalog.load_indexes import DEFERRABLE, deferred, pending, restore, set_aside, should_defer
+from app.catalog.load_indexes import DEFERRABLE, FOREIGN_KEYS, deferred, pending, restore, set_aside, should_defer
 from app.catalog.models import DeferredIndex, Record
 from app.catalog.search import backend
 from app.catalog.search.query import Term
@@ -22,9 +22,12 @@ JAZZ = MARC / "marc21/evergreen_jazz_1k.mrc"
 
 
 def _indexes() -> dict[str, str]:
-    """Every index of the catalogue's tables, by name, with its definition."""
+    """Every index of the catalogue's tables, by name, with its definition (and on PostgreSQL every
+    foreign key)."""
     if db.engine.dialect.name == "postgresql":
-        sql = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() UNION ALL "
+               "SELECT conname, CAST(conrelid AS regclass) || ': ' || pg_get_constraintdef(oid) "
+               "FROM pg_constraint WHERE contype = 'f'")
     else:
         sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
     return dict(db.session.execute(sa.text(sql)).all())
@@ -50,14 +53,24 @@ def _isbn_hits(isbn13: str) -> int:
 
 def test_a_deferred_load_builds_every_index_again_as_it_was(indexes):
     expected = [n for n in DEFERRABLE if n in indexes]
-    # three SRU scan indexes, the record keys and PostgreSQL's text index (SQLite's text is FTS5's)
-    assert len(expected) == (5 if db.engine.dialect.name == "postgresql" else 4)
+    # three SRU scan indexes, the record keys and PostgreSQL's text index (SQLite's text is FTS5's);
+    # on PostgreSQL also the foreign keys of a record's keys, version and text row
+    postgresql = db.engine.dialect.name == "postgresql"
+    assert len(expected) == (5 if postgresql else 4)
+    expected += [n for n in FOREIGN_KEYS if postgresql]
+    assert all(n in indexes for n in expected)
     with deferred(True) as names:
         assert names == expected
         during = _indexes()
         assert not set(names) & set(during)
         assert set(indexes) - set(during) == set(names)  # nothing else dropped
-        assert {r.name: r.definition for r in pending()} == {n: indexes[n] for n in names}
+        assert {r.name for r in pending()} == set(names)
+        for r in pending():
+            if r.name in FOREIGN_KEYS:  # as PostgreSQL gives it: ALTER TABLE … ADD CONSTRAINT … <its definition>
+                table, definition = indexes[r.name].split(": ", 1)
+                assert r.definition == f"ALTER TABLE {table} ADD CONSTRAINT {r.name} {definition}"
+            else:
+                assert r.definition == indexes[r.name]
         Importer(workers=2, batch_size=200).run(JAZZ)
     assert _indexes() == indexes
     assert pending() == []
@@ -133,6 +146,26 @@ def test_an_index_that_cannot_be_built_keeps_its_note_and_the_others_are_built(i
     db.session.execute(sa.delete(DeferredIndex))
     db.session.commit()
     assert _indexes() == indexes
+
+
+def test_postgresql_checks_a_foreign_key_set_aside_when_it_adds_it_back(indexes):
+    if db.engine.dialect.name != "postgresql":
+        return
+    names = set_aside(_dead_owner())
+    assert "fk_record_versions_record_id_records" in names
+    orphan = sa.text("INSERT INTO record_versions (record_id, version, action, diff, created_at) "
+                     "VALUES (999999, 1, 'import', '[]', now())")
+    db.session.execute(orphan)  # no such record: written only while the check is set aside
+    db.session.commit()
+    with pytest.raises(sa.exc.IntegrityError, match="fk_record_versions_record_id_records"):
+        restore()
+    assert [r.name for r in pending()] == ["fk_record_versions_record_id_records"]
+    db.session.execute(sa.text("DELETE FROM record_versions WHERE record_id = 999999"))
+    db.session.commit()
+    assert restore() == ["fk_record_versions_record_id_records"]
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(orphan)
+    db.session.rollback()
 
 
 def test_the_indexes_of_a_load_still_running_are_left_to_it(indexes):
