@@ -82,7 +82,8 @@ def refresh_statistics() -> None:
 
         run_side_by_side([vacuum(t) for t in SEARCHED_TABLES])
         others = sorted(set(sa.inspect(engine).get_table_names()) - set(SEARCHED_TABLES))
-        db.session.execute(sa.text("ANALYZE " + ", ".join(f'"{t}"' for t in others)))
+        quote = engine.dialect.identifier_preparer.quote
+        db.session.execute(sa.text("ANALYZE " + ", ".join(map(quote, others))))
     else:
         db.session.execute(sa.text("ANALYZE"))
     db.session.commit()

@@ -23,6 +23,7 @@ record is never deleted (it is withdrawn or merged), so nothing the checks guard
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -36,6 +37,8 @@ from app.extensions import db
 from .load_settings import bulk_writes
 from .models import DeferredIndex, Record
 from .side_by_side import run_side_by_side
+
+_log = logging.getLogger(__name__)
 
 # Those absent in an engine (PostgreSQL's text index; SQLite's text is FTS5's) are passed over.
 DEFERRABLE = (
@@ -179,6 +182,7 @@ def _build_each(todo: list[tuple[str, str]], build: Callable[[str, str], None], 
         try:
             build(name, definition)
         except sa.exc.DBAPIError as exc:
+            _log.error("%s could not be built (its row stays in deferred_indexes): %s", name, exc.orig)
             failed = failed or exc
             continue
         built.append(name)
@@ -187,18 +191,28 @@ def _build_each(todo: list[tuple[str, str]], build: Callable[[str, str], None], 
     return built
 
 
+def _groups(todo: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """PostgreSQL: the set-aside indexes and foreign keys by table (by its oid: an index's definition
+    names its table with the schema, a foreign key's without), the largest table's first, and within
+    a table its foreign keys last (a check waits for the other lanes' index builds on records)."""
+    table = sa.text("SELECT CAST(t AS oid), pg_total_relation_size(t) "
+                    "FROM (SELECT to_regclass(NULLIF(:t, '')) AS t) AS s")
+    groups: dict = {}
+    for name, definition in todo:
+        oid, size = db.session.execute(table, {"t": _table(definition)}).one()
+        groups.setdefault(oid, (size or 0, []))[1].append((name, definition))
+    db.session.rollback()
+    ordered = [items for _, items in sorted(groups.values(), key=lambda group: -group[0])]
+    for items in ordered:
+        items.sort(key=lambda item: bool(_ADD_CONSTRAINT.match(item[1])))
+    return ordered
+
+
 def _build_side_by_side(todo: list[tuple[str, str]], progress) -> list[str]:
     """PostgreSQL: each table's indexes and foreign keys on a connection of their own, the largest
     table's first (the text index's: its GIN build is most of the time), next to the others
     (side_by_side)."""
-    by_table: dict[str, list[tuple[str, str]]] = {}
-    for name, definition in todo:
-        by_table.setdefault(_table(definition), []).append((name, definition))
-    for items in by_table.values():  # a foreign key last: its check waits for index builds on records
-        items.sort(key=lambda item: bool(_ADD_CONSTRAINT.match(item[1])))
-    size = sa.text("SELECT pg_total_relation_size(to_regclass(:t))")
-    tables = sorted(by_table, key=lambda t: -(db.session.scalar(size, {"t": t}) or 0))
-    db.session.rollback()
+    groups = _groups(todo)
     engine = db.engine
 
     def job(items):
@@ -214,7 +228,7 @@ def _build_side_by_side(todo: list[tuple[str, str]], progress) -> list[str]:
                 return _build_each(items, build, progress)
         return run
 
-    return [name for built in run_side_by_side([job(by_table[t]) for t in tables]) for name in built]
+    return [name for built in run_side_by_side([job(items) for items in groups]) for name in built]
 
 
 @contextmanager

@@ -3,8 +3,9 @@
 Building an index, and VACUUM, keep one server process busy: PostgreSQL 15 builds a GIN index in
 one process only. Building the text index alone took 16.4 s of the 28 s a load of 100,000 records
 spent after its last batch, the other indexes and the statistics 12 s more, one after the other,
-while the machine's second core had nothing to do (docs/benchmarks.md). Work on different tables
-does not wait for each other's locks; each job gets its own connection.
+while the machine's second core had nothing to do (docs/benchmarks.md). Each job gets its own
+connection; building indexes of different tables takes no lock the other needs (a foreign key's
+check also locks the table it refers to: load_indexes puts it after its own table's indexes).
 """
 from __future__ import annotations
 

@@ -168,6 +168,25 @@ def test_postgresql_checks_a_foreign_key_set_aside_when_it_adds_it_back(indexes)
     db.session.rollback()
 
 
+def test_postgresql_builds_each_tables_indexes_and_foreign_keys_in_one_lane(indexes):
+    """An index's definition names its table with the schema, a foreign key's without: one table,
+    one lane, its foreign key after its indexes."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    names = set_aside(_dead_owner())
+    got = [[name for name, _ in items] for items in load_indexes._groups([(r.name, r.definition) for r in pending()])]
+    assert sorted(map(sorted, got)) == sorted(map(sorted, [
+        ["ix_record_search_text", "record_search_record_id_fkey"],
+        ["ix_records_scan_title", "ix_records_scan_author", "ix_records_scan_publisher"],
+        ["ix_record_keys_kind_value_record", "fk_record_keys_record_id_records"],
+        ["fk_record_versions_record_id_records"],
+    ]))
+    assert all(items == sorted(items, key=lambda n: n in FOREIGN_KEYS) for items in got)
+    odd = ("ix_odd", "CREATE INDEX ix_odd ON nowhere_to_be_seen")  # no table it can name: a lane of its own
+    assert load_indexes._groups([odd]) == [[odd]]
+    assert set(restore()) == set(names)
+
+
 def test_the_indexes_of_a_load_still_running_are_left_to_it(indexes):
     running = f"{socket.gethostname()}:{os.getpid()}"
     elsewhere = "another-host:1"

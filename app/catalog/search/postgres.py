@@ -89,6 +89,8 @@ def vector_literal(tokens: list[str], text: str | None = None) -> str:
         return ""
     if text is None:
         text = " ".join(tokens)
+    if len(text) > MERGE_ABOVE:
+        return _merged_literal(tokens)
     n = len(tokens)
     ends = _ENDS if n <= MAX_POSITION else _ENDS + [_ENDS[-1]] * (n - MAX_POSITION)  # PostgreSQL's last position
     quoted = map(_escaped, tokens) if "'" in text or "\\" in text else tokens
@@ -102,6 +104,25 @@ def vector_literal(tokens: list[str], text: str | None = None) -> str:
                 pairs.append(f"'{tokens[i - 2]}{token}':{min(i - 1, MAX_POSITION)}")
             previous = i
     return out + " " + " ".join(pairs) if pairs else out
+
+
+# PostgreSQL's input takes at most 1 MB of a literal's lexemes, counted before it merges a token's
+# entries (a CJK character is 3 bytes, and 6 more in its pair: 9 a character at most). A text longer
+# than this many characters (no ISO 2709 record's can be; a large MARCXML one might) has each token
+# written once, its positions merged here.
+MERGE_ABOVE = 100_000
+
+
+def _merged_literal(tokens: list[str]) -> str:
+    positions: dict[str, list[int]] = {}
+    previous = None
+    for i, token in enumerate(tokens, start=1):
+        positions.setdefault(token, []).append(min(i, MAX_POSITION))
+        single = len(token) == 1 and is_cjk(token)
+        if single and previous is not None:
+            positions.setdefault(previous + token, []).append(min(i - 1, MAX_POSITION))
+        previous = token if single else None
+    return " ".join(f"{_quote(t)}:{','.join(map(str, sorted(p)[:256]))}" for t, p in positions.items())
 
 
 def phrase_items(tokens: list[str]) -> list[tuple[str, int]]:
