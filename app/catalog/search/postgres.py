@@ -59,14 +59,12 @@ AHEAD_THREADS = 2
 AHEAD_ROWS = 100
 
 
-def _quote(token: str) -> str:
-    if "'" in token or "\\" in token:
-        token = token.replace("\\", "\\\\").replace("'", "''")
-    return "'" + token + "'"
-
-
 def _escaped(token: str) -> str:
     return token.replace("\\", "\\\\").replace("'", "''") if "'" in token or "\\" in token else token
+
+
+def _quote(token: str) -> str:
+    return "'" + _escaped(token) + "'"
 
 
 # What follows the token at position i in a literal: its position and the next token's opening quote.
@@ -95,15 +93,19 @@ def vector_literal(tokens: list[str], text: str | None = None) -> str:
     ends = _ENDS if n <= MAX_POSITION else _ENDS + [_ENDS[-1]] * (n - MAX_POSITION)  # PostgreSQL's last position
     quoted = map(_escaped, tokens) if "'" in text or "\\" in text else tokens
     out = "'" + "".join(map(str.__add__, quoted, ends))[:-2]
-    if not has_cjk(text):
-        return out
-    pairs, previous = [], -2  # CJK tokens are single characters (tokens.py); a pair is two in a row
+    pairs = _pairs(tokens) if has_cjk(text) else []
+    return out + " " + " ".join(f"'{pair}':{at}" for pair, at in pairs) if pairs else out
+
+
+def _pairs(tokens: list[str]) -> list[tuple[str, int]]:
+    """Each pair of adjacent CJK tokens (single characters: tokens.py) at the first one's position."""
+    pairs, previous = [], -2
     for i, token in enumerate(tokens, start=1):
         if len(token) == 1 and token >= "\u2e80" and is_cjk(token):
             if previous == i - 1:
-                pairs.append(f"'{tokens[i - 2]}{token}':{min(i - 1, MAX_POSITION)}")
+                pairs.append((tokens[i - 2] + token, min(i - 1, MAX_POSITION)))
             previous = i
-    return out + " " + " ".join(pairs) if pairs else out
+    return pairs
 
 
 # PostgreSQL's input takes at most 1 MB of a literal's lexemes, counted before it merges a token's
@@ -115,13 +117,10 @@ MERGE_ABOVE = 100_000
 
 def _merged_literal(tokens: list[str]) -> str:
     positions: dict[str, list[int]] = {}
-    previous = None
-    for i, token in enumerate(tokens, start=1):
-        positions.setdefault(token, []).append(min(i, MAX_POSITION))
-        single = len(token) == 1 and is_cjk(token)
-        if single and previous is not None:
-            positions.setdefault(previous + token, []).append(min(i - 1, MAX_POSITION))
-        previous = token if single else None
+    for at, token in enumerate(tokens, start=1):
+        positions.setdefault(token, []).append(min(at, MAX_POSITION))
+    for pair, at in _pairs(tokens):
+        positions.setdefault(pair, []).append(at)
     return " ".join(f"{_quote(t)}:{','.join(map(str, sorted(p)[:256]))}" for t, p in positions.items())
 
 
