@@ -46,7 +46,8 @@ DEFERRABLE = (
     "ix_records_scan_author",
     "ix_records_scan_publisher",
     "ix_record_keys_kind_value_record",
-    "ix_record_search_text",
+    "ix_record_search_anywhere",
+    "ix_record_search_fields",
 )
 # PostgreSQL's only (SQLite's cannot be dropped without rebuilding the table, and are checked in process).
 FOREIGN_KEYS = (
@@ -191,28 +192,27 @@ def _build_each(todo: list[tuple[str, str]], build: Callable[[str, str], None], 
     return built
 
 
-def _groups(todo: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """PostgreSQL: the set-aside indexes and foreign keys by table (by its oid: an index's definition
-    names its table with the schema, a foreign key's without), the largest table's first, and within
-    a table its foreign keys last (a check waits for the other lanes' index builds on records)."""
-    table = sa.text("SELECT CAST(t AS oid), pg_total_relation_size(t) "
-                    "FROM (SELECT to_regclass(NULLIF(:t, '')) AS t) AS s")
-    groups: dict = {}
-    for name, definition in todo:
-        oid, size = db.session.execute(table, {"t": _table(definition)}).one()
-        groups.setdefault(oid, (size or 0, []))[1].append((name, definition))
+def _schedule(todo: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """PostgreSQL: the set-aside indexes in the order the lanes take them, and the foreign keys.
+
+    The text (GIN) indexes first, each on its own (PostgreSQL 15 builds one in one process: the two
+    halves of the text index, built side by side, are most of the work), then the others, largest
+    table first; each free lane takes the next. The foreign keys come after every index: a check
+    locks its table and records in a mode that waits for any index build on either, and for another
+    check on records."""
+    size = sa.text("SELECT pg_total_relation_size(to_regclass(NULLIF(:t, '')))")
+    keys = [item for item in todo if _ADD_CONSTRAINT.match(item[1])]
+    indexes = [(" USING gin " not in definition, -(db.session.scalar(size, {"t": _table(definition)}) or 0),
+                (name, definition)) for name, definition in todo if (name, definition) not in keys]
     db.session.rollback()
-    ordered = [items for _, items in sorted(groups.values(), key=lambda group: -group[0])]
-    for items in ordered:
-        items.sort(key=lambda item: bool(_ADD_CONSTRAINT.match(item[1])))
-    return ordered
+    return [item for *_, item in sorted(indexes)], keys
 
 
 def _build_side_by_side(todo: list[tuple[str, str]], progress) -> list[str]:
-    """PostgreSQL: each table's indexes and foreign keys on a connection of their own, the largest
-    table's first (the text index's: its GIN build is most of the time), next to the others
-    (side_by_side)."""
-    groups = _groups(todo)
+    """PostgreSQL: each index on a connection of its own, two at a time (side_by_side), then the
+    foreign keys, one after the other. One that cannot be built keeps its row, the rest are built
+    all the same, and then the first error is raised."""
+    indexes, keys = _schedule(todo)
     engine = db.engine
 
     def job(items):
@@ -228,7 +228,15 @@ def _build_side_by_side(todo: list[tuple[str, str]], progress) -> list[str]:
                 return _build_each(items, build, progress)
         return run
 
-    return [name for built in run_side_by_side([job(items) for items in groups]) for name in built]
+    built, failed = [], None
+    for phase in ([job([item]) for item in indexes], [job(keys)] if keys else []):
+        try:
+            built += [name for names in run_side_by_side(phase) for name in names]
+        except sa.exc.DBAPIError as exc:
+            failed = failed or exc
+    if failed:
+        raise failed
+    return built
 
 
 @contextmanager

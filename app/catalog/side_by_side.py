@@ -4,8 +4,9 @@ Building an index, and VACUUM, keep one server process busy: PostgreSQL 15 build
 one process only. Building the text index alone took 16.4 s of the 28 s a load of 100,000 records
 spent after its last batch, the other indexes and the statistics 12 s more, one after the other,
 while the machine's second core had nothing to do (docs/benchmarks.md). Each job gets its own
-connection; building indexes of different tables takes no lock the other needs (a foreign key's
-check also locks the table it refers to: load_indexes puts it after its own table's indexes).
+connection. Index builds take no lock another build needs, on the same table or another (SHARE); a
+foreign key's check does (it also locks the table it refers to): load_indexes adds the keys after
+every index.
 """
 from __future__ import annotations
 
