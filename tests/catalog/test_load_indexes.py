@@ -2,6 +2,7 @@
 has every index it had, defined as before, also when the load fails or was killed."""
 import os
 import socket
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_postgresql_checks_a_foreign_key_set_aside_when_it_adds_it_back(indexes)
     db.session.rollback()
 
 
-def test_postgresql_builds_the_text_indexes_first_and_the_foreign_keys_after_every_index(indexes):
+def test_postgresql_builds_the_text_indexes_first_and_the_foreign_keys_after_every_index(indexes, monkeypatch):
     """The two GIN builds are the longest: the two lanes take them first. A foreign key's check
     waits for any index build on its tables, so the keys come after."""
     if db.engine.dialect.name != "postgresql":
@@ -184,7 +185,22 @@ def test_postgresql_builds_the_text_indexes_first_and_the_foreign_keys_after_eve
     assert sorted(name for name, _ in keys) == sorted(FOREIGN_KEYS)
     odd = ("ix_odd", "CREATE INDEX ix_odd ON nowhere_to_be_seen")  # no table it can name: still built, last
     assert load_indexes._schedule([odd, *order]) == ([*order, odd], [])
+    events, build_each = [], load_indexes._build_each
+
+    def watched(items, build, progress):
+        events.append(("begins", [n for n, _ in items]))
+        try:
+            if items[0][0] == order[-1][0]:
+                time.sleep(0.3)  # the last index built slowly: a key begun in the free lane meanwhile is seen
+            return build_each(items, build, progress)
+        finally:
+            events.append(("ends", [n for n, _ in items]))
+
+    monkeypatch.setattr(load_indexes, "_build_each", watched)
     assert set(restore()) == set(names)
+    first_key = next(i for i, (what, items) in enumerate(events) if what == "begins" and items[0] in FOREIGN_KEYS)
+    index_ends = [i for i, (what, items) in enumerate(events) if what == "ends" and items[0] not in FOREIGN_KEYS]
+    assert len(index_ends) == len(order) and max(index_ends) < first_key  # every index built before any key
 
 
 def test_the_indexes_of_a_load_still_running_are_left_to_it(indexes):
