@@ -23,10 +23,11 @@ regions, 2 on average, big libraries holding more), as the library and region fa
 a fixed, seeded mix of 200 OPAC queries is run in process through the real interface: the OPAC
 form's parser (catalog.views.queryform.parse) and backend().search(node, per_page=20, sort, facets,
 base_filter=the OPAC's PUBLIC filter), with the OPAC's facets and without facets (which of the two
-runs first alternates from query to query). One warm-up pass, then one measured pass; p50/p95/max per query kind and overall; the time of each SQL statement is
-recorded too (count, page, each facet), so the report says where the time goes. On PostgreSQL a
-large result's newest hits ("page") may be read on a second connection while the count runs
-(newest_ahead): their times overlap, and the statements of a search can add up to more than it took.
+runs first alternates from query to query). One warm-up pass, then one measured pass; p50/p95/max
+per query kind and overall; the time of each SQL statement is recorded too (count, page, each
+facet), so the report says where the time goes. On PostgreSQL a large result's newest hits ("page")
+may be read on a second connection while the count runs (newest_ahead): their times overlap, and the
+statements of a search can add up to more than it took.
 
 With --before REF the search package as it was at git REF is loaded beside the current one and both
 answer every query, taking turns (which goes first alternates), so that a comparison is measured in
