@@ -24,6 +24,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     ext.babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     sqlite.configure(app)
     _import_models()
+    from .core.converters import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt  # before the routes are added: they bind it then
     _register_blueprints(app)
     web.configure(app)
     _register_cli(app)

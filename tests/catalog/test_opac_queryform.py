@@ -68,3 +68,19 @@ def test_unknown_values_become_messages_never_exceptions(ctx):
 def test_a_pages_own_filter_is_added(ctx):
     parsed = parse({}, extra=[Term("region", "C")])
     assert parsed.node == Term("region", "C") and parsed.has_criteria
+
+
+def test_digits_int_cannot_read_are_a_message_not_a_crash(ctx):
+    # '²' passes str.isdigit() but not int(): it raised ValueError (a 500 on the search page).
+    assert "year" in parse({"year": "²"}).errors
+    assert "q1" in parse({"i1": "id", "q1": "²"}).errors
+    assert "year" in parse({"year": "9" * 5000}).errors  # int() refuses thousands of digits
+    assert parse({"year": "２０１０"}).filters["year"] == "2010"  # full-width digits, as a Chinese IME types them
+
+
+def test_the_search_page_and_an_overlong_record_number_in_an_address(client, ctx):
+    page = client.get("/catalog/", query_string={"year": "²", "q1": "x"})
+    assert page.status_code == 400 and "2015" in page.get_data(as_text=True)  # the form, with its message
+    # beyond a 64-bit id: not found, where SQLite's driver raised OverflowError (a 500)
+    assert client.get("/catalog/record/99999999999999999999").status_code == 404
+    assert client.get("/catalog/record/99999999999999999999/history").status_code == 404

@@ -300,6 +300,10 @@ def test_soap_requests_as_yaz_sends_them(client, shelf):
     ({"operation": "searchRetrieve", "query": "a prox b"}, 37, None),
     ({"operation": "searchRetrieve", "query": "x", "startRecord": "abc"}, 6, "startRecord"),
     ({"operation": "searchRetrieve", "query": "x", "startRecord": "0"}, 6, "startRecord"),
+    ({"operation": "searchRetrieve", "query": "x", "startRecord": "²"}, 6, "startRecord"),  # isdigit(), not int()
+    ({"operation": "searchRetrieve", "query": "dc.date=²"}, 36, None),
+    ({"operation": "searchRetrieve", "query": "dc.date > 99999999999999999999"}, 36, None),  # past 64 bits
+    ({"operation": "searchRetrieve", "query": "rec.id = 99999999999999999999"}, 36, None),
     ({"operation": "searchRetrieve", "query": "x", "maximumRecords": "-1"}, 6, "maximumRecords"),
     ({"operation": "searchRetrieve", "query": "x", "maximumRecords": "ten"}, 6, "maximumRecords"),
     ({"operation": "searchRetrieve", "query": "x", "recordSchema": "mods"}, 66, "mods"),
@@ -340,6 +344,7 @@ def test_start_record_beyond_the_result(client, shelf):
     assert diagnostic(doc) == (61, "3") and hits(doc) == 2
     doc = search(client, "dc.title=编", startRecord="99999999999999999999")
     assert diagnostic(doc)[0] == 61
+    assert diagnostic(search(client, "dc.title=编", startRecord="9" * 5000))[0] == 61  # past int()'s digits
     assert diagnostic(search(client, "dc.title=nothing-like-this")) is None  # no hits is not an error
 
 
@@ -438,6 +443,8 @@ def test_scan_of_chinese_titles_isbns_and_years(client, shelf):
     ({"scanClause": "dc.title=("}, 10),
     ({"scanClause": "dc.title=x", "maximumTerms": "0"}, 6),
     ({"scanClause": "dc.title=x", "maximumTerms": "many"}, 6),
+    ({"scanClause": "dc.title=x", "maximumTerms": "²"}, 6),
+    ({"scanClause": "dc.date=99999999999999999999"}, 36),
     ({"scanClause": "dc.title=x", "responsePosition": "-1"}, 6),
     ({"scanClause": "dc.title=x", "responsePosition": "30", "maximumTerms": "10"}, 120),
     ({"scanClause": "dc.title=x", "query": "x"}, 8),

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from app.catalog.models import Record, RecordKey
 from app.catalog.tokens import query_terms
+from app.core.converters import MAX_ID
 from app.extensions import db
 from app.members.models import Library, Region
 
@@ -217,10 +218,15 @@ def _is_text(node) -> bool:
 
 
 def _int(value: str, what: str) -> int:
+    text = str(value).strip()
     try:
-        return int(str(value).strip())
+        number = int(text) if len(text) <= 19 else None  # int() refuses thousands of digits
     except ValueError:
         raise QueryError(f"{what} must be a number") from None
+    # Beyond a 64-bit integer SQLite's driver raises OverflowError (a 500; SRU's diagnostic 1).
+    if number is None or not -MAX_ID <= number <= MAX_ID:
+        raise QueryError(f"{what} is out of range")
+    return number
 
 
 def _compare(col, value, relation):

@@ -106,7 +106,7 @@ def _clause(clause):
         raise CQLError(27, "Empty term unsupported", "")
     if _BAD_MASK.search(term):
         raise CQLError(28, "Masking character not supported", "only a trailing * is supported")
-    if ours == "year" and relation not in RANGE and not term.strip().isdigit():
+    if ours == "year" and relation not in RANGE and not term.strip().isdecimal():
         raise CQLError(36, "Term in invalid format for index or relation", term)
     try:
         return Term(ours, term, RELATION_MAP[relation])

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.marc.normalise import isbn_key
 
 from .response import Diagnostic, add_diagnostics, echo, root, sub
-from .search import public_filter
+from .search import number, public_filter
 
 DEFAULT_TERMS = 20
 MAX_TERMS = 100
@@ -57,16 +57,6 @@ def scan(params: dict, version: str) -> ET.Element:
     return out
 
 
-def _number(params: dict, name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None or str(raw).strip() == "":
-        return default
-    text = str(raw).strip()
-    if not text.isdigit():
-        raise Diagnostic(6, name)
-    return int(text)
-
-
 def parse_clause(clause: str) -> tuple[str, str]:
     """(our index, start term) of a scan clause such as `dc.title = "中国"` or `dc.title = ""`."""
     empty = _EMPTY_TERM.match(clause)
@@ -90,11 +80,11 @@ def _run(params: dict):
     clause = params.get("scanClause")
     if clause is None or not clause.strip():
         raise Diagnostic(7, "scanClause")
-    maximum = _number(params, "maximumTerms", DEFAULT_TERMS)
+    maximum = number(params, "maximumTerms", DEFAULT_TERMS, 0)
     if maximum < 1:
         raise Diagnostic(6, "maximumTerms")
     maximum = min(maximum, MAX_TERMS)
-    position = _number(params, "responsePosition", 1)
+    position = number(params, "responsePosition", 1, 0)
     if position > maximum + 1:
         raise Diagnostic(120, str(position))
     if params.get("stylesheet"):
@@ -151,7 +141,7 @@ def _start(index: str, term: str):
     if index in COLUMNS:
         return sa.func.lower(sa.literal(term[:KEY_LENGTH]))
     if index == "year":
-        if not term.isdigit():
+        if not term.isdecimal() or len(term) > 9:
             raise Diagnostic(36, term)
         return int(term)
     if index == "subject":

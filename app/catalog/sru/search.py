@@ -46,9 +46,13 @@ def number(params: dict, name: str, default: int, minimum: int) -> int:
     if raw is None or str(raw).strip() == "":
         return default
     text = str(raw).strip()
-    if not text.isdigit() or int(text) < minimum:
+    # isdecimal: what int() reads ('²' passes isdigit() and then failed int(): diagnostic 1, not 6).
+    if not text.isdecimal():
         raise Diagnostic(6, name)
-    return int(text)
+    value = int(text) if len(text) <= 100 else 10**100  # int() refuses thousands of digits; as large
+    if value < minimum:
+        raise Diagnostic(6, name)
+    return value
 
 
 def packing_of(params: dict) -> str:
@@ -94,7 +98,7 @@ def _run(params: dict):
         raise Diagnostic(80, params["sortKeys"])
     if params.get("stylesheet"):
         raise Diagnostic(110, params["stylesheet"])
-    if params.get("resultSetTTL") and not str(params["resultSetTTL"]).strip().isdigit():
+    if params.get("resultSetTTL") and not str(params["resultSetTTL"]).strip().isdecimal():
         raise Diagnostic(6, "resultSetTTL")
     try:
         node = parse(query)

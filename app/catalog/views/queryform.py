@@ -198,7 +198,7 @@ def row_node(index: str, text: str):
         return _year_node(text)
     if index == "id":
         ids = text.replace(",", " ").split()
-        if not ids or not all(i.isdigit() and len(i) <= 12 for i in ids):
+        if not ids or not all(i.isdecimal() and len(i) <= 12 for i in ids):
             raise _FieldError(_l("A record number is a whole number."))
         terms = [Term("id", str(int(i))) for i in ids]
         return terms[0] if len(terms) == 1 else Or(tuple(terms))
@@ -220,7 +220,7 @@ def _year_node(text: str):
 
 
 def _year(text: str) -> int:
-    value = int(text)
+    value = int(text) if len(text) <= 9 else YEAR_MAX + 1  # int() refuses thousands of digits
     if not YEAR_MIN <= value <= YEAR_MAX:
         raise _FieldError(_l("Give a year between %(low)d and %(high)d.", low=YEAR_MIN, high=YEAR_MAX))
     return value
@@ -233,7 +233,7 @@ def _year_filters(args, out: ParsedQuery) -> list:
         if not value:
             continue
         try:
-            if not value.isdigit():
+            if not value.isdecimal():  # what int() reads: not '²', which isdigit() lets by
                 raise _FieldError(_l("A year is a number such as 2015."))
             year = _year(value)
         except _FieldError as err:
