@@ -12,7 +12,8 @@ from rapidfuzz import fuzz
 from app.extensions import db
 from app.marc.normalise import loose_key
 
-from .extract import Extract
+from .extract import Extract, extract
+from .indexing import from_json
 from .models import Record, RecordKey
 from .search import Term, backend
 from .search.query import QueryError
@@ -65,7 +66,8 @@ def candidates(ex: Extract, exclude_id: int | None = None, limit: int = 5) -> li
         for row in rows:
             if row.id in found:
                 continue
-            s, why = score(ex, row)
+            # the edition is in no column: read from the record (a page of title matches at most)
+            s, why = score(ex, row, extract(from_json(row.marc)).edition)
             if s >= THRESHOLD:
                 found[row.id] = {"id": row.id, "score": s, "why": why}
     found.pop(exclude_id, None)

@@ -72,6 +72,10 @@ def accept(user, item: ReviewItem, note: str | None = None) -> None:
     if item.proposed_marc:  # an edit of a released record
         if row.status != "active":
             raise DomainError(_l("The record is no longer active."))
+        if item.base_version is not None and row.version != item.base_version:
+            raise DomainError(_l("The record was changed after this edit was submitted (version %(a)d, now "
+                                 "%(b)d); accepting it would undo that change. Reject it and ask for the edit "
+                                 "again on the current version.", a=item.base_version, b=row.version))
         services.replace(item.submitted_by, row, from_json(item.proposed_marc), action="edit",
                          note=f"reviewed by {user.email}")
     else:
@@ -91,8 +95,12 @@ def merge(user, item: ReviewItem, into_id: int, reason: str | None = None) -> No
     row = item.record
     row.status, row.merged_into_id = "merged", target.id
     for holding in list(row.holdings):
+        # The same holding is the same library and call number (services.add_holding): another call
+        # number of the library is another holding, moved too, not dropped.
+        same_call = (Holding.call_number.is_(None) if holding.call_number is None
+                     else Holding.call_number == holding.call_number)
         clash = db.session.scalar(select(Holding).where(Holding.record_id == target.id,
-                                                        Holding.library_id == holding.library_id))
+                                                        Holding.library_id == holding.library_id, same_call))
         if clash is None:
             holding.record_id = target.id
         else:

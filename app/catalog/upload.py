@@ -16,12 +16,13 @@ from app.accounts import audit
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.types import utcnow
 from app.extensions import db
+from app.marc.classify import classify
 from app.permissions import CATALOGUER, CENTRE_ADMIN, certified_for, require
 
 from . import dedup, services
 from .editor import TEMPLATES, parse, text_of
 from .extract import extract
-from .indexing import to_json
+from .indexing import from_json, to_json
 from .models import Record
 from .workflow_models import Draft, ProbationRule, ReviewItem
 
@@ -147,13 +148,19 @@ def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
         raise Rejected(parsed.messages)
     marc = parsed.record
     row = db.session.get(Record, draft.record_id) if draft.record_id else None
-    if marc.get("001") is None:
+    f001 = marc.get("001")
+    if f001 is not None and not (f001.data or "").strip():  # an empty 001 is none: it gets the number
+        marc.remove_field(f001)
+        f001 = None
+    if f001 is None:
         marc.add_ordered_field(Field(tag="001", data=(row.control_number or str(row.id)) if row else PLACEHOLDER_001))
     ex = extract(marc)
     if ex.classification.kind != "bibliographic":
         raise DomainError(_l("Only bibliographic records are uploaded here."))
     scope = scope_of(ex.classification)
     require_upload(user, scope)
+    if row is not None:  # and for the record as it is: changing its language coding is no way in
+        require_upload(user, scope_of(classify(from_json(row.marc))))
     checked = parse(text_of(marc))
     if checked.errors:
         raise Rejected(checked.messages)
@@ -185,8 +192,8 @@ def _submit_edit(user, draft, row, marc, scope, probation):
                              "Start again from the current version.", a=draft.base_version or 0, b=row.version))
     item = None
     if probation and not CENTRE_ADMIN(user):
-        item = ReviewItem(kind="probation", record_id=row.id, proposed_marc=to_json(marc), scope=scope,
-                          submitted_by_id=user.id, library_id=user.library_id)
+        item = ReviewItem(kind="probation", record_id=row.id, proposed_marc=to_json(marc), base_version=row.version,
+                          scope=scope, submitted_by_id=user.id, library_id=user.library_id)
         db.session.add(item)
     elif not services.replace(user, row, marc, action="edit"):
         raise DomainError(_l("Nothing was changed."))

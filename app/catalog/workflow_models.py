@@ -45,6 +45,9 @@ class ReviewItem(db.Model):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     # For an edit of an existing record under review: the proposed MARC, not yet applied.
     proposed_marc: Mapped[str | None] = mapped_column(Text)
+    # The record's version the proposed edit started from: accepting it refuses once the record has
+    # moved on (another edit meanwhile would be undone). NULL for new records, and for older items.
+    base_version: Mapped[int | None] = mapped_column()
     candidates: Mapped[list] = mapped_column(JSON, default=list)  # suspected duplicates: [{id, score, why}]
     scope: Mapped[str] = mapped_column(String(20))
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -84,3 +84,14 @@ def test_reviewer_decides_from_the_queue(client, ctx):
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(Record, item.record_id).status == "active"
+
+
+def test_probation_can_be_set_to_none_and_a_bad_number_is_shown_by_its_field(client, ctx):
+    login(client, gen_user("centre_admin"))
+    resp = client.post("/catalog/work/probation", data={"scope": "western", "records": "0"})
+    assert resp.status_code == 302  # 0 was refused as missing (DataRequired), and nothing said so
+    assert db.session.get(ProbationRule, "western").records_required == 0
+    page = client.post("/catalog/work/probation", data={"scope": "russian", "records": "-1"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="n-russian-err"' in text and 'value="-1"' in text
+    assert db.session.get(ProbationRule, "russian") is None

@@ -1,5 +1,6 @@
 """Who may upload, what happens on submission, probation, duplicates and the review decisions."""
 import pytest
+from pymarc import Field, Subfield
 from sqlalchemy import select
 
 from app.catalog import review, services, upload
@@ -40,6 +41,10 @@ def test_certified_cataloguer_uploads_and_gets_a_control_number(world):
     assert item is None and row.status == "active" and row.library_id == lib.id
     assert services.marc_of(row)["001"].data == f"BM{row.id:09d}"
     assert [v.version for v in services.versions(row)] == [1]
+    marc = cnmarc_book("空控制号的书", isbn="9787020002207")
+    marc.add_ordered_field(Field(tag="001", data=" "))
+    row, _ = upload.submit(p["certified"], _draft(p["certified"], marc))
+    assert services.marc_of(row)["001"].data == f"BM{row.id:09d}" == row.control_number
 
 
 @pytest.mark.parametrize("who,scope_record", [("plain", "cn"), ("no_right", "cn"), ("certified", "en"), ("qc", "cn")])
@@ -158,3 +163,65 @@ def test_drafts_are_private(world):
         upload.get_draft(p["western"], draft.id)
     assert upload.get_draft(p["certified"], draft.id).id == draft.id
     assert db.session.scalar(select(ReviewItem)) is None
+
+
+def _edition(marc, text):
+    marc.add_ordered_field(Field(tag="205", indicators=[" ", " "], subfields=[Subfield("a", text)]))
+    return marc
+
+
+def test_another_edition_is_not_a_suspected_duplicate(world):
+    # The edition was never passed to the score, so a new edition of a book was held as a duplicate.
+    _, p = world
+    user = p["certified"]
+    upload.submit(user, _draft(user, _edition(cnmarc_book("数据结构", author="严蔚敏著", year=2011), "第1版")))
+    _, item = upload.submit(user, _draft(user, _edition(cnmarc_book("数据结构", author="严蔚敏著", year=2021), "第2版")))
+    assert item is None
+    _, same = upload.submit(user, _draft(user, _edition(cnmarc_book("数据结构", author="严蔚敏 著", year=2022), "第2版")))
+    assert same is not None and same.kind == "duplicate"
+
+
+def test_editing_needs_the_certification_for_the_record_as_it_is(world):
+    # The scope was taken from the edited text alone: a Western-certified cataloguer could take over a
+    # Chinese record by rewriting it as a Western one.
+    _, p = world
+    row, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("中文原书")))
+    draft = upload.edit_record(p["western"], row)
+    upload.save_draft(p["western"], draft, text_of(marc21_book("Taken over")))
+    with pytest.raises(PermissionDenied):
+        upload.submit(p["western"], draft)
+    assert row.version == 1 and row.title == "中文原书"
+
+
+def test_accepting_an_edit_the_record_has_moved_past_is_refused(world):
+    _, p = world
+    user = p["certified"]
+    row, _ = upload.submit(user, _draft(user, cnmarc_book("原题名")))
+    db.session.get(ProbationRule, "chinese").records_required = 3
+    db.session.commit()
+    items = []
+    for title in ("甲的修改", "乙的修改"):  # two proposals, both from version 1
+        draft = upload.edit_record(user, row)
+        upload.save_draft(user, draft, draft.text.replace("原题名", title))
+        items.append(upload.submit(user, draft)[1])
+    assert [i.base_version for i in items] == [1, 1]
+    review.accept(p["qc"], items[0])
+    assert row.title == "甲的修改" and row.version == 2
+    with pytest.raises(DomainError):  # it would undo the first
+        review.accept(p["qc"], items[1])
+    assert row.title == "甲的修改" and row.version == 2 and items[1].status == "open"
+    review.reject(p["qc"], items[1], "记录已被修改，请在新版本上重做")
+    assert items[1].status == "rejected" and row.status == "active"
+
+
+def test_merging_keeps_a_holding_of_another_call_number_and_drops_only_the_same_one(world):
+    lib, p = world
+    first, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")))
+    second, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")))
+    services.add_holding(p["certified"], first, lib, "G254/1")
+    db.session.add_all([Holding(record_id=second.id, library_id=lib.id, call_number="G254/1"),
+                        Holding(record_id=second.id, library_id=lib.id, call_number="G254/1a", copies=2)])
+    db.session.commit()
+    review.merge(p["qc"], item, first.id, reason="同一版本")
+    held = sorted((h.record_id, h.call_number, h.copies) for h in db.session.scalars(select(Holding)))
+    assert held == [(first.id, "G254/1", 1), (first.id, "G254/1a", 2)]  # the second call number was dropped

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.converters import MAX_ID
 from app.core.forms import options
 
 
@@ -27,10 +28,12 @@ class DecisionForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=options([("accept", _l("Accept as new")),
                                                             ("merge", _l("Merge into an existing record")),
                                                             ("reject", _l("Reject"))]))
-    into = IntegerField(_l("Merge into record number"), validators=[Optional(), NumberRange(min=1)])
+    into = IntegerField(_l("Merge into record number"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     reason = TextAreaField(_l("Reason or note for the cataloguer"), validators=[Optional(), Length(max=1000)])
 
 
 class ProbationForm(FlaskForm):
     scope = HiddenField(validators=[DataRequired()])
-    records = IntegerField(_l("Records reviewed before release"), validators=[DataRequired(), NumberRange(min=0, max=1000)])
+    # InputRequired: 0 (no probation) is a value; DataRequired refused it as missing.
+    records = IntegerField(_l("Records reviewed before release"),
+                           validators=[InputRequired(), NumberRange(min=0, max=1000)])
