@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 from pymarc import Record
 
-from app.marc.classify import Classification, classify
+from app.marc.classify import Classification, classify, language_codes
 from app.marc.normalise import isbn_key
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
 _ISSN = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
+_LANGUAGE = re.compile(r"[a-z]{3}")
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Extract:
     publisher: str = ""
     place: str = ""
     year: int | None = None
+    language: str | None = None  # the item's first language code (MARC 21 008/35-37, 041; UNIMARC 101)
     edition: str = ""
     subjects: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # every personal/corporate name: access points
@@ -124,12 +126,23 @@ def extract(record: Record) -> Extract:
     f001 = record.get("001")
     control = f001.data.strip() if f001 is not None and f001.data else None
     ex = Extract(classification=c, control_number=control or None)
+    if c.kind == "bibliographic":
+        ex.language = _language(record, c.format)
     tags = _Tags(record)
     if c.format == "marc21":
         _marc21(tags, ex) if c.kind != "authority" else _marc21_authority(tags, ex)
     else:
         _unimarc(tags, ex) if c.kind != "authority" else _unimarc_authority(tags, ex)
     return ex
+
+
+def _language(record: Record, fmt: str) -> str | None:
+    """The first well-formed code (three letters: MARC 21 008 holds blanks or fill characters when unknown)."""
+    for code in language_codes(record, fmt):
+        code = (code or "").strip().lower()
+        if _LANGUAGE.fullmatch(code):
+            return code
+    return None
 
 
 def _marc21(tags: _Tags, ex: Extract) -> None:

@@ -46,7 +46,7 @@ def columns(marc: MarcRecord, ex: Extract) -> dict:
     c = ex.classification
     text = to_json(marc)
     return {"marc": text, "content_hash": content_hash(text), "kind": c.kind, "format": c.format,
-            "level": c.level, "database": c.language_group, "material": c.material,
+            "level": c.level, "database": c.language_group, "material": c.material, "language": ex.language,
             "control_number": (ex.control_number or "")[:64] or None, "title": ex.title[:2000],
             "author": ex.author[:1000], "publisher": ex.publisher[:1000], "year": ex.year}
 

@@ -34,6 +34,8 @@ class Record(db.Model):
     format: Mapped[str] = mapped_column(String(10))
     database: Mapped[str] = mapped_column(String(20))
     material: Mapped[str | None] = mapped_column(String(20))
+    # The item's language (ISO 639-2/B, as MARC codes it), for the language facet and filter.
+    language: Mapped[str | None] = mapped_column(String(3))
     level: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="active")
     marc: Mapped[str] = mapped_column(Text)

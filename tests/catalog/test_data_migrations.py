@@ -64,3 +64,22 @@ def test_subject_keys_and_character_pairs_are_added_to_existing_records(ctx):
     copies, records = _copies()
     assert copies == records and (len(copies) == 3 or db.engine.dialect.name != "postgresql")
     assert set(backend().search(Term("title", "经济"), facets=()).ids) == {econ}
+
+
+def test_the_language_of_records_already_there_is_filled_in(ctx):
+    rows = [services.create(None, cnmarc_book("语种迁移")), services.create(None, marc21_book("Sprache", lang="ger"))]
+    db.session.commit()
+    ids = [r.id for r in rows]
+
+    def languages():
+        return db.session.execute(sa.text("SELECT language FROM records ORDER BY id")).scalars().all()
+
+    assert languages() == ["chi", "ger"]
+    db.session.remove()
+    downgrade(revision="a7r8c0de0023")
+    db.session.remove()
+    assert "language" not in {c["name"] for c in sa.inspect(db.engine).get_columns("records")}
+    upgrade()
+    db.session.remove()
+    assert languages() == ["chi", "ger"]
+    assert set(backend().search(Term("language", "ger"), facets=()).ids) == {ids[1]}

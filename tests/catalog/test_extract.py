@@ -5,7 +5,8 @@ import sys
 from hypothesis import example, given, strategies as st
 from pymarc import Field, Indicators, Subfield
 
-from app.catalog.extract import _clean, _subs
+from app.catalog.extract import _clean, _subs, extract
+from tests.catalog.records import cnmarc_book, marc21_book
 
 _ISBD_END = re.compile(r"[\s/:;,=.]+$")
 
@@ -29,3 +30,12 @@ def test_subfields_are_stripped_and_empty_ones_left_out():
     field = Field("245", indicators=Indicators("1", "0"), subfields=[
         Subfield("a", " Title : "), Subfield("b", "   "), Subfield("c", ""), Subfield("b", "sub /"), Subfield("x", "no")])
     assert _subs(field, "abc") == ["Title :", "sub /"]
+
+
+def test_the_language_is_the_items_first_well_formed_code():
+    assert extract(marc21_book("Ein Buch", lang="ger")).language == "ger"
+    assert extract(cnmarc_book("一本书")).language == "chi"  # 101 $a
+    blank = marc21_book("Unknown", lang="   ")  # 008/35-37 blank: 041 $a, its codes three letters each
+    blank.add_ordered_field(Field(tag="041", indicators=Indicators("0", " "), subfields=[Subfield("a", "engfre")]))
+    assert extract(blank).language == "eng"
+    assert extract(marc21_book("Unknown", lang="|||")).language is None

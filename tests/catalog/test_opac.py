@@ -114,6 +114,14 @@ def test_facets_are_links_that_add_a_filter(client, shelf):
     assert remove and "library=" not in html.unescape(remove.group(1))
     assert set(_titles(_get(client, "/catalog/?database=chinese&year=2020"))) == {"中国经济发展报告"}
     assert set(_titles(_get(client, "/catalog/?region=C"))) == {"中文文献编目规则"}
+    western = _get(client, "/catalog/?database=western")
+    languages = dict((html.unescape(label), html.unescape(href)) for href, label in
+                     re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a> <span class="muted">\(\d+\)</span>', western))
+    assert "language=eng" in languages["英语"]  # eng named by CLDR in the reader's language
+    english_only = _get(client, languages["英语"])
+    assert _titles(english_only) == ["RDA and cataloging practice"] and 'aria-current="true">英语' in english_only
+    assert set(_titles(_get(client, "/catalog/?language=chi&year=2020"))) == {"中国经济发展报告"}
+    assert "三个字母" in _get(client, "/catalog/?language=french", status=400)
 
 
 def test_paging_and_sorting(client, shelf):

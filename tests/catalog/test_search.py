@@ -70,11 +70,16 @@ def test_facets_paging_and_order(shelf):
     assert res.ids == [shelf["econ"].id, shelf["rda"].id]  # newest first
     facets = dict(res.facets)
     assert dict(facets["database"]) == {"chinese": 4, "western": 2}
+    assert dict(facets["language"]) == {"chi": 4, "eng": 1, "fre": 1}
     assert dict(facets["library"]) == {"WHU": 2} and dict(facets["region"]) == {"C": 2}
+    counted = backend().search(None, per_page=2, exact_count=True, facets=("language", "database"))  # in SQL
+    assert counted.facets == {"language": facets["language"], "database": facets["database"]}
     page3 = backend().search(None, per_page=2, page=3, sort="date")
     assert page3.ids == [shelf["eco"].id, shelf["split"].id]  # 2001, 1999
     assert _ids(Term("library", "whu")) == {shelf["rules"].id, shelf["econ"].id}
     assert _ids(Term("region", "c")) == {shelf["rules"].id, shelf["econ"].id}
+    assert _ids(Term("language", "fre")) == {shelf["eco"].id}
+    assert _ids(And((Term("title", "economie"), Term("language", "eng")))) == set()
 
 
 def test_relevance_puts_better_matches_first(shelf):

@@ -163,6 +163,7 @@ def test_indexes_relations_booleans_and_truncation(client, shelf):
     assert found("dc.title=规则 or dc.title=rda") == {"中文文献编目规则", "RDA and cataloging practice"}
     assert found("dc.date>2000 and dc.date<2013 and dc.title=学") == {"大学学习方法"}
     assert found("bianmu.database=chinese not dc.title=编") == {"大学学习方法", "中国经济发展报告"}
+    assert found("bianmu.language=fre") == {"L'économie du Monde"}
     assert found("(dc.title=规则 or dc.title=经济) and dc.date>2010") == {"中国经济发展报告"}
 
 

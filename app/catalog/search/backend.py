@@ -20,7 +20,9 @@ from app.members.models import Library, Region
 from .compile import Compiler, holding_token
 from .query import QueryError, text_terms
 
-FACETS = ("database", "material", "year", "library", "region")
+FACETS = ("database", "language", "material", "year", "library", "region")
+# The facets counted from a records column (the others from the holdings).
+COLUMN_FACETS = ("database", "language", "material", "year")
 SORTS = ("relevance", "date", "title")
 # Beyond this many hits no order is computed over all of them: ranking or sorting a hundred
 # thousand records for a one-character query costs more than it tells, so such a result is shown
@@ -379,7 +381,7 @@ class SearchBackend(Compiler):
                 raise QueryError(f"unknown facet {name}")
         out = {name: [] for name in wanted}
         known = dict(known or {})
-        columns = [name for name in wanted if name in ("database", "material", "year") and name not in known]
+        columns = [name for name in wanted if name in COLUMN_FACETS and name not in known]
         if columns and ids:
             rows = _rows(sa.select(*[getattr(Record, c) for c in columns]).where(self.ids_in(Record.id, ids)))
             for i, name in enumerate(columns):
@@ -403,7 +405,7 @@ class SearchBackend(Compiler):
         out = {}
         matched = sa.select(Record.id).where(where).scalar_subquery()
         for name in wanted:
-            if name in ("database", "material", "year"):
+            if name in COLUMN_FACETS:
                 col = getattr(Record, name)
                 q = (sa.select(col, sa.func.count()).where(where, col.is_not(None)).group_by(col)
                      .order_by(sa.func.count().desc(), col.desc()).limit(limit))

@@ -155,7 +155,7 @@ class Compiler:
             return _compare(Record.year, _int(t.value, "year"), t.relation)
         if t.index == "id":
             return _compare(Record.id, _int(t.value, "record id"), t.relation)
-        if t.index in ("database", "material", "level", "kind", "format"):
+        if t.index in ("database", "language", "material", "level", "kind", "format"):
             values = t.value.split() if t.relation == "any" else [t.value]
             return getattr(Record, t.index).in_(values)
         raise QueryError(f"unsupported index {t.index}")

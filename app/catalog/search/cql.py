@@ -21,7 +21,7 @@ INDEX_MAP = {
     "bath.corporatename": "author", "bath.topicalsubject": "subject", "bath.possessinginstitution": "library",
     "rec.id": "id",
     "bianmu.clc": "clc", "bianmu.lcc": "lcc", "bianmu.class": "class", "bianmu.database": "database",
-    "bianmu.material": "material", "bianmu.library": "library", "bianmu.region": "region",
+    "bianmu.language": "language", "bianmu.material": "material", "bianmu.library": "library", "bianmu.region": "region",
     "bianmu.level": "level",
 }
 CONTEXT_SETS = {"cql", "dc", "bath", "rec", "bianmu"}

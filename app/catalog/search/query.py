@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 TEXT_INDEXES = ("keyword", "title", "author", "subject", "publisher")
 KEY_INDEXES = ("isbn", "issn", "clc", "lcc", "ddc", "class")
-FILTER_INDEXES = ("database", "material", "level", "kind", "format", "library", "region")
+FILTER_INDEXES = ("database", "language", "material", "level", "kind", "format", "library", "region")
 NUMBER_INDEXES = ("year", "id")
 INDEXES = TEXT_INDEXES + KEY_INDEXES + FILTER_INDEXES + NUMBER_INDEXES
 RELATIONS = ("=", "==", "any", "all", "<", ">", "<=", ">=")

@@ -43,6 +43,7 @@ INDEXES = (
     ("bianmu", "lcc", "Library of Congress Classification", "国会图书馆分类号"),
     ("bianmu", "class", "Class number (CLC or LCC)", "分类号（中图法或国会法）"),
     ("bianmu", "database", "Database (chinese, western, japanese, russian, other)", "数据库"),
+    ("bianmu", "language", "Language (MARC code: chi, eng, ger…)", "语种（MARC 代码：chi、eng、ger…）"),
     ("bianmu", "material", "Material (book, serial, electronic, ancient, other)", "文献类型"),
     ("bianmu", "library", "Holding library (code)", "馆藏单位（代码）"),
     ("bianmu", "region", "Region of a holding library (code)", "馆藏地区（代码）"),

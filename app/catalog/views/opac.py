@@ -24,6 +24,7 @@ from app.catalog import basket, citation, downloads, services
 from app.catalog.forms import (DATABASE_LABELS, MATERIAL_LABELS, BasketForm, DownloadForm, HoldingForm,
                                SearchForm)
 from app.catalog.indexing import from_json
+from app.catalog.languages import language_name
 from app.catalog.models import Holding, Record
 from app.catalog.search import FACETS, QueryError, Term, backend
 from app.core.errors import DomainError, NotFound, PermissionDenied
@@ -42,7 +43,7 @@ bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 # merged or deleted are not found (404) by the public.
 PUBLIC = sa.and_(Record.status == "active", Record.kind == "bibliographic")
 TABS = ("brief", "detailed", "marc")
-FACET_LABELS = {"database": _l("Database"), "material": _l("Material"), "year": _l("Year"),
+FACET_LABELS = {"database": _l("Database"), "language": _l("Language"), "material": _l("Material"), "year": _l("Year"),
                 "library": _l("Holding library"), "region": _l("Region")}
 STYLE_LABELS = {"citation": _l("Citation (GB/T 7714)"), "simple": _l("Simple text"), "detailed": _l("Detailed text")}
 
@@ -211,6 +212,8 @@ def _facet_links(facets: dict, parsed) -> list:
                 label = DATABASE_LABELS.get(value, value)
             elif name == "material":
                 label = MATERIAL_LABELS.get(value, value)
+            elif name == "language":
+                label = language_name(value, get_locale())
             elif name == "library":
                 label = _localized(libraries[value], "name") if value in libraries else value
             elif name == "region":
@@ -245,8 +248,9 @@ def _url_with(endpoint: str | None = None, **changes) -> str:
 
 
 def _active_filters(parsed, region) -> list:
-    labels = {"database": lambda v: DATABASE_LABELS.get(v, v), "material": lambda v: MATERIAL_LABELS.get(v, v)}
-    names = {"database": _l("Database"), "material": _l("Material"), "year": _l("Year"),
+    labels = {"database": lambda v: DATABASE_LABELS.get(v, v), "material": lambda v: MATERIAL_LABELS.get(v, v),
+              "language": lambda v: language_name(v, get_locale())}
+    names = {"database": _l("Database"), "language": _l("Language"), "material": _l("Material"), "year": _l("Year"),
              "year_from": _l("From"), "year_to": _l("Until"), "library": _l("Holding library"),
              "region": _l("Region")}
     out = []

@@ -137,6 +137,13 @@ def parse(args, extra: list | None = None) -> ParsedQuery:
                 filters.append(Term(name, value))
             else:
                 out.errors[name] = str(_l("Choose one of the listed values."))
+    language = _get(args, "language").lower()
+    if language:
+        if re.fullmatch(r"[a-z]{3}", language):
+            out.filters["language"] = language
+            filters.append(Term("language", language))
+        else:
+            out.errors["language"] = str(_l("A language is a three-letter MARC code such as chi or eng."))
     for name in ("library", "region"):
         value = _get(args, name).upper()
         if value:
