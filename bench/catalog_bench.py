@@ -489,7 +489,7 @@ def label(sql: str) -> str:
     if s.startswith("select count(*)"):
         return "count"
     for name, marker in (("library", "libraries.code"), ("region", "regions.code"), ("database", "records.database,"),
-                         ("material", "records.material,"), ("year", "records.year,")):
+                         ("language", "records.language,"), ("material", "records.material,"), ("year", "records.year,")):
         if "group by" in s and s.startswith(f"select {marker.rstrip(',')}"):
             return "facet_" + name
     if s.startswith(("select records.id, records.year", "select record_search.record_id, record_search.year",
@@ -497,7 +497,8 @@ def label(sql: str) -> str:
         return "hits"  # the condition evaluated once: count, order, page and facet sample come from it
     if s.startswith("select holdings.record_id, libraries.code"):
         return "facet_holdings"  # the library and region facets of the sample
-    if s.startswith(("select records.database", "select records.material", "select records.year")):
+    if s.startswith(("select records.database", "select records.language", "select records.material",
+                     "select records.year")):
         return "facet_columns"  # the sample's columns, where the hits did not carry them
     if "bm25(" in s or "ts_rank(" in s:
         return "rank"
@@ -654,8 +655,8 @@ def run_searches(queries: list[dict], engine_name: str, stage: str, before=None,
                                 "same": {k: sum(1 for r in sel if r["same_as_before"][k])
                                          for k in ("total", "ids", "sort", "facets")}})
     where = {}
-    names = ("authority", "hits", "count", "page", "rank", "facet_sample", "facet_database", "facet_material",
-             "facet_year", "facet_library", "facet_region", "facet_columns", "facet_holdings", "other")
+    names = ("authority", "hits", "count", "page", "rank", "facet_sample", "facet_database", "facet_language",
+             "facet_material", "facet_year", "facet_library", "facet_region", "facet_columns", "facet_holdings", "other")
     for name in names:
         vals = [r["statements_ms"].get(name, 0.0) for r in rows]
         where[name] = {"p50": round(pct(vals, 50), 1), "p95": round(pct(vals, 95), 1), "max": round(max(vals), 1),

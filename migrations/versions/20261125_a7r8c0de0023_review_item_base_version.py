@@ -20,10 +20,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("review_items") as batch:
-        batch.add_column(sa.Column("base_version", sa.Integer(), nullable=True))
+    op.add_column("review_items", sa.Column("base_version", sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("review_items") as batch:
-        batch.drop_column("base_version")
+    op.drop_column("review_items", "base_version")  # SQLite drops a column itself since 3.35

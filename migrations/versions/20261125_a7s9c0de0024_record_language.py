@@ -23,8 +23,10 @@ BATCH = 2000
 
 
 def upgrade():
-    with op.batch_alter_table("records") as batch:
-        batch.add_column(sa.Column("language", sa.String(length=3), nullable=True))
+    # Not in batch mode: on SQLite a batch rebuilds the table from what SQLAlchemy reflects of it,
+    # which leaves out the expression indexes of SRU scan (ix_records_scan_*). SQLite has added and
+    # dropped columns itself since 3.35.
+    op.add_column("records", sa.Column("language", sa.String(length=3), nullable=True))
 
     from app.catalog.extract import extract
     from app.catalog.indexing import from_json
@@ -47,8 +49,9 @@ def upgrade():
         if values:
             bind.execute(sa.text("UPDATE records SET language = :language WHERE id = :id"), values)
         last = rows[-1][0]
+    op.create_index("ix_records_id_language", "records", ["id", "language"])
 
 
 def downgrade():
-    with op.batch_alter_table("records") as batch:
-        batch.drop_column("language")
+    op.drop_index("ix_records_id_language", table_name="records")
+    op.drop_column("records", "language")

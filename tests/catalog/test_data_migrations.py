@@ -74,12 +74,20 @@ def test_the_language_of_records_already_there_is_filled_in(ctx):
     def languages():
         return db.session.execute(sa.text("SELECT language FROM records ORDER BY id")).scalars().all()
 
+    def indexes():  # by name, as the database lists them: expression indexes included
+        sql = ("SELECT indexname FROM pg_indexes WHERE tablename = 'records'" if db.engine.dialect.name == "postgresql"
+               else "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'")
+        return sorted(db.session.execute(sa.text(sql)).scalars())
+
     assert languages() == ["chi", "ger"]
+    before = indexes()
+    assert "ix_records_scan_title" in before and "ix_records_id_language" in before
     db.session.remove()
     downgrade(revision="a7r8c0de0023")
     db.session.remove()
     assert "language" not in {c["name"] for c in sa.inspect(db.engine).get_columns("records")}
+    assert indexes() == sorted(set(before) - {"ix_records_id_language"})  # SRU scan's expression indexes kept
     upgrade()
     db.session.remove()
-    assert languages() == ["chi", "ger"]
+    assert languages() == ["chi", "ger"] and indexes() == before
     assert set(backend().search(Term("language", "ger"), facets=()).ids) == {ids[1]}
