@@ -82,6 +82,14 @@ def test_facets_paging_and_order(shelf):
     assert _ids(And((Term("title", "economie"), Term("language", "eng")))) == set()
 
 
+def test_a_truncation_inside_a_phrase_is_one_on_both_engines(shelf):
+    # SQLite searched the exact phrase "catalog practice" (FTS5 marks only a string's last token as a
+    # prefix), PostgreSQL catalog* followed by practice
+    assert _ids(Term("title", "catalog*-practice")) == _ids(Term("title", "cat* practice", "==")) == {shelf["rda"].id}
+    assert _ids(Term("title", "and catalog*-practice")) == {shelf["rda"].id}
+    assert _ids(Term("title", "catalog-practice*")) == set()
+
+
 def test_relevance_puts_better_matches_first(shelf):
     res = backend().search(Term("keyword", "经济", "="), sort="relevance")
     assert res.ids[0] == shelf["econ"].id

@@ -57,9 +57,17 @@ def _phrase(tokens: list[str]) -> str:
     pair = cjk_pair(tokens)
     if pair is not None:
         return '"' + pair + '"'
-    prefix = tokens[-1].endswith("*")
-    words = [t.rstrip("*").replace('"', '""') for t in tokens]
-    return '"' + " ".join(words) + '"' + (" *" if prefix else "")
+    # FTS5 marks only a string's last token as a prefix: a truncation inside the phrase (comput*-science)
+    # ends a string there, and `+` joins the strings into one phrase, as PostgreSQL's <-> does.
+    parts, words = [], []
+    for token in tokens:
+        words.append(token.rstrip("*").replace('"', '""'))
+        if token.endswith("*"):
+            parts.append('"' + " ".join(words) + '" *')
+            words = []
+    if words:
+        parts.append('"' + " ".join(words) + '"')
+    return " + ".join(parts)
 
 
 def fts_expression(column: str, phrases: list[list[str]], mode: str) -> str:
