@@ -16,8 +16,11 @@ from functools import lru_cache
 
 from app.marc.normalise import strip_diacritics
 
-_CJK = (r"\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-        r"\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff")
+# Without the two punctuation marks among the kana (゠ U+30A0, ・ U+30FB): SQLite's tokenizer splits
+# at punctuation, so as tokens of their own they stood between two characters on PostgreSQL only, and
+# トム・ソーヤー was a phrase of seven on one engine and of six on the other (migration a7t0c0de0025).
+_CJK = (r"\u2e80-\u2fdf\u3040-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf"
+        r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff")
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+\*?", re.UNICODE)
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # What _TOKEN finds in lower-case ASCII text: letters and digits (no CJK, no underscore).

@@ -91,3 +91,33 @@ def test_the_language_of_records_already_there_is_filled_in(ctx):
     db.session.remove()
     assert languages() == ["chi", "ger"] and indexes() == before
     assert set(backend().search(Term("language", "ger"), facets=()).ids) == {ids[1]}
+
+
+def test_texts_holding_kana_punctuation_are_written_again(ctx):
+    """・ was a token on PostgreSQL only (SQLite's tokenizer splits at punctuation): records holding it
+    get the texts the application writes now, on both engines the same phrase."""
+    tom = services.create(None, marc21_book("トム・ソーヤーの冒険", lang="jpn"))
+    services.create(None, marc21_book("Tom Sawyer"))  # no mark: left as it is
+    db.session.commit()
+    tom_id = tom.id
+    texts, vectors = _fts_texts(), _vectors()
+    phrase = Term("title", "トムソーヤー")
+    assert set(backend().search(phrase, facets=()).ids) == {tom.id}
+    old = "ト ム ・ ソ ー ヤ ー の 冒 険"  # the title as the tokenizer gave it before
+    if db.engine.dialect.name == "postgresql":
+        from app.catalog.search.postgres import tsvector_literal
+        db.session.execute(sa.text("UPDATE record_search SET title = CAST(:v AS tsvector) WHERE record_id = :id"),
+                           {"v": tsvector_literal(old), "id": tom.id})
+        db.session.commit()
+        assert backend().search(phrase, facets=()).ids == []  # the dot stood between ム and ソ
+    else:
+        db.session.execute(sa.text("UPDATE record_fts SET title = :v WHERE rowid = :id"),
+                           {"v": old + " トム ム・ ・ソ ソー ーヤ ヤー ーの の冒 冒険", "id": tom.id})
+        db.session.commit()
+    assert _fts_texts() != texts or _vectors() != vectors
+    db.session.remove()
+    downgrade(revision="a7s9c0de0024")
+    upgrade()
+    db.session.remove()
+    assert _fts_texts() == texts and _vectors() == vectors
+    assert set(backend().search(phrase, facets=()).ids) == {tom_id}
