@@ -56,6 +56,23 @@ def configure(app: Flask) -> None:
     app.register_error_handler(PermissionDenied, lambda e: _page(403, _l("Not permitted"), e.message))
     app.register_error_handler(NotFound, lambda e: _page(404, _l("Page not found"), e.message))
 
+    class _NulInRequest(Exception):
+        pass
+
+    @app.before_request
+    def _no_nul():
+        # No text column of PostgreSQL's holds a NUL character: a form or address carrying one failed at
+        # the write (a 500). Refused here for every page; SRU answers with its own diagnostic instead.
+        if request.blueprint == "sru":
+            return None
+        for values in (request.args, request.form if request.method == "POST" else None):
+            if values and any("\x00" in v for _, vs in values.lists() for v in vs):
+                raise _NulInRequest()
+        return None
+
+    app.register_error_handler(_NulInRequest, lambda e: _page(
+        400, _l("Bad request"), _l("The request holds a NUL character (U+0000), which no text here may contain.")))
+
     @app.errorhandler(CSRFError)
     def _csrf(e):
         return _page(400, _l("Form expired"), _l("The form was open too long or came from another site. Please reload the page and try again."))
