@@ -125,14 +125,16 @@ def index_entries(entries: list[IndexEntry], fresh: bool = False) -> None:
 def reindex(batch: int = 1000, progress=None) -> int:
     """Rebuild every derived column and the full-text index from the stored MARC.
 
-    Authorities go first, so that the bibliographic records' headings find them to link to.
+    Authorities go first, so that the bibliographic records' headings find them to link to; then
+    every other record, whatever kind it has stored (a kind the classification no longer gives is
+    corrected here, not left out).
     """
     backend().clear()
     done = 0
-    for kind in ("authority", "bibliographic"):
+    for which in (Record.kind == "authority", Record.kind != "authority"):
         last = 0
         while True:
-            rows = db.session.scalars(sa.select(Record).where(Record.kind == kind, Record.id > last)
+            rows = db.session.scalars(sa.select(Record).where(which, Record.id > last)
                                       .order_by(Record.id).limit(batch)).all()
             if not rows:
                 break

@@ -129,10 +129,13 @@ def test_reindex_rebuilds_derived_columns_and_the_index(ctx):
     before = backend().search(Term("title", "发展")).total
     db.session.execute(RecordKey.__table__.delete())
     db.session.execute(Record.__table__.update().values(title=""))
+    stale = db.session.scalar(select(Record.id).order_by(Record.id).limit(1))
+    db.session.execute(Record.__table__.update().where(Record.id == stale).values(kind="holdings"))  # as old code had it
     backend().clear()
     db.session.commit()
     assert backend().search(Term("title", "发展")).total == 0
     assert reindex() == 10
+    assert db.session.get(Record, stale).kind == "bibliographic"  # a stale kind is corrected, not passed over
     assert backend().search(Term("title", "发展")).total == before
     assert db.session.scalar(select(func.count()).select_from(RecordKey).where(RecordKey.kind == "isbn")) > 0
 

@@ -310,6 +310,7 @@ def test_soap_requests_as_yaz_sends_them(client, shelf):
     ({"operation": "searchRetrieve", "query": "x", "recordSchema": "mods"}, 66, "mods"),
     ({"operation": "searchRetrieve", "query": "x", "recordPacking": "json"}, 71, "json"),
     ({"operation": "searchRetrieve", "query": "x", "sortKeys": "dc.title"}, 80, None),
+    ({"operation": "searchRetrieve", "query": "dc.title=x sortby dc.date/sort.descending"}, 80, None),
     ({"operation": "searchRetrieve", "query": "x", "stylesheet": "http://evil.example/x.xsl"}, 110, None),
     ({"operation": "searchRetrieve", "query": "x", "recordXPath": "/record", "version": "1.1"}, 72, None),
     ({"operation": "searchRetrieve", "query": "x", "recordXPath": "/record"}, 8, "recordXPath"),

@@ -63,6 +63,8 @@ def parse(text: str):
         raise CQLError(10, "Query syntax error", str(exc).splitlines()[0][:200]) from None
     if parsed is None or parsed.root is None:
         raise CQLError(10, "Query syntax error", text[:200])
+    if getattr(parsed.root, "sortSpecs", None):  # the parser keeps a CQL sortby aside: not silently dropped
+        raise CQLError(80, "Sort not supported", " ".join(str(s) for s in parsed.root.sortSpecs)[:200])
     return _node(parsed.root)
 
 
