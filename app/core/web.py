@@ -11,6 +11,10 @@ from app.extensions import login_manager
 from . import nav
 
 
+class _NulInRequest(Exception):
+    """A form or address holding U+0000, refused before any view (configure)."""
+
+
 def configure(app: Flask) -> None:
     from app.accounts.services import load_session_user
 
@@ -55,9 +59,6 @@ def configure(app: Flask) -> None:
     app.register_error_handler(500, lambda e: _page(500, _l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")))
     app.register_error_handler(PermissionDenied, lambda e: _page(403, _l("Not permitted"), e.message))
     app.register_error_handler(NotFound, lambda e: _page(404, _l("Page not found"), e.message))
-
-    class _NulInRequest(Exception):
-        pass
 
     @app.before_request
     def _no_nul():
