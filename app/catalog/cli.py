@@ -68,6 +68,8 @@ def import_cmd(files, fmt, encoding, library_code, batch_size, cache_mb, workers
         importer = Importer(library_id=getattr(library, "id", None), batch_size=batch_size, reject_file=rejects,
                             workers=workers, cache_mb=cache_mb)
         importer.analyze = not set_aside
+        importer.relinking = lambda n: click.echo(f"linking the names of {n} earlier records to the new authority "
+                                                  "headings", err=True)
         for path in files:
             size = os.path.getsize(path)
             with click.progressbar(length=size, label=os.path.basename(path), file=sys.stderr) as bar:

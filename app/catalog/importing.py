@@ -30,7 +30,7 @@ from app.marc.io.messages import msg
 from app.marc.io.results import MarcReadError
 
 from . import bulk, services
-from .indexing import from_json, index_entries
+from .indexing import from_json, index_entries, relink_headings
 from .load_settings import bulk_writes
 from .search import backend
 from .search.compile import holding_token
@@ -147,6 +147,11 @@ class Importer:
         self.stats = ImportStats()
         # False while indexes are set aside (load_indexes): statistics are gathered once they are built.
         self.analyze = True
+        # The newest authority record the load added or changed: the bibliographic records before it
+        # are linked to its heading at the end (indexing.relink_headings). `relinking(count)` is told
+        # how many there are before that starts (the command says so).
+        self.newest_authority = 0
+        self.relinking = None
 
     # --- reading -------------------------------------------------------------------------------------
     def run(self, path, format: str | None = None, encoding: str | None = None) -> ImportStats:
@@ -159,10 +164,24 @@ class Importer:
                 self._run_parallel(path, encoding)
             else:
                 self._run_serial(path, fmt, encoding)
+        self._relink()
         if self.analyze and self.stats.added >= ANALYZE_AFTER:
             refresh_statistics()
         self.stats.seconds += time.perf_counter() - start
         return self.stats
+
+    def _relink(self) -> None:
+        """Bibliographic records indexed before an authority this load added or changed were linked to
+        the headings of their time: link them again (a record loaded after it was linked to it)."""
+        if not self.newest_authority:
+            return
+        older = db.session.scalar(sa.select(sa.func.count()).select_from(Record).where(
+            Record.kind == "bibliographic", Record.id < self.newest_authority))
+        if older:
+            if self.relinking:
+                self.relinking(older)
+            relink_headings(self.newest_authority)
+        self.newest_authority = 0
 
     def _run_serial(self, path, fmt, encoding) -> None:
         batch: list[Prepared] = []
@@ -264,7 +283,11 @@ class Importer:
                 row = db.session.get(Record, rid)
                 if services.replace(None, row, from_json(p.values["marc"]), action="import"):
                     self.stats.updated += 1
+                    if row.kind == "authority":
+                        self.newest_authority = max(self.newest_authority, rid)
         ids = self._insert(fresh)
+        self.newest_authority = max([self.newest_authority, *(ids[p.source_key] for p in fresh
+                                                               if p.values["kind"] == "authority")])
         if self.library_id is not None:
             self._holdings([(existing.get(k) or ids[k], p) for k, p in good.items()], fresh=set(ids.values()))
         db.session.commit()

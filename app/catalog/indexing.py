@@ -87,9 +87,44 @@ def entry(record_id, status: str, ex: Extract, texts_of=None) -> IndexEntry:
     if ex.classification.kind == "authority":
         forms = [("heading", ex.title)] + [("see", t) for t in ex.see_from] + [("see_also", t) for t in ex.see_also]
         headings = [(kind, text, k) for kind, text, k in ((kind, text, key(text)) for kind, text in forms if text) if k]
-    names = [(n, k) for n, k in ((n, key(n)) for n in dict.fromkeys(ex.names) if n) if k]
     return IndexEntry(record_id, ex.classification.kind, status, texts_of(ex) if texts_of else texts_for(ex),
-                      names, headings)
+                      _names(ex), headings)
+
+
+def _names(ex: Extract) -> list[tuple[str, str]]:
+    """The access-point names with their NACO keys, each name once."""
+    from .authorities import key
+
+    return [(n, k) for n, k in ((n, key(n)) for n in dict.fromkeys(ex.names) if n) if k]
+
+
+def relink_headings(before_id: int, batch: int = 2000, progress=None) -> int:
+    """Link the names of the bibliographic records older than `before_id` to the authority records
+    there are now: a record's names are linked when it is indexed, to the headings that exist then,
+    so an authority loaded after the records it controls found none of them (the importer calls
+    this at the end of a load that added authority records). Returns the records gone over."""
+    from .authorities import index_batch
+
+    done, last = 0, 0
+    while True:
+        rows = db.session.execute(sa.select(Record.id, Record.status, Record.marc).where(
+            Record.kind == "bibliographic", Record.id > last, Record.id < before_id).order_by(Record.id).limit(batch)).all()
+        if not rows:
+            return done
+        entries = []
+        for rid, status, marc in rows:
+            try:
+                names = _names(extract(from_json(marc)))
+            except Exception:  # noqa: BLE001 - a record the extraction cannot read keeps its links
+                continue
+            entries.append(IndexEntry(rid, "bibliographic", status, {}, names, []))
+        index_batch(entries, fresh=False)
+        db.session.commit()
+        db.session.expunge_all()
+        last = rows[-1][0]
+        done += len(rows)
+        if progress:
+            progress(len(rows))
 
 
 def apply(row: Record, marc: MarcRecord, ex: Extract | None = None) -> Extract:

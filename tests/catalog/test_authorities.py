@@ -42,3 +42,37 @@ def test_headings_links_browse_and_widened_search(ctx, client):
     assert rows[0]["text"] == "Snodgrass, Quintus Curtius" and rows[0]["authorized"] == "Twain, Mark"
     page = client.get("/catalog/headings?from=T").get_data(as_text=True)
     assert "Twain, Mark" in page
+
+
+def test_authorities_loaded_after_the_records_they_control_are_linked_to_them(ctx, tmp_path):
+    # A record's names are linked when it is indexed, to the headings there are then: an authority
+    # file loaded after the bibliographic records found none of them until a full reindex.
+    from pymarc import MARCWriter
+
+    from app.catalog.importing import Importer
+
+    book = services.create(None, marc21_book("Adventures of Huckleberry Finn", author="Twain, Mark,"))
+    services.create(None, marc21_book("Leaves of Grass", author="Whitman, Walt,"))  # no authority: no link
+    db.session.commit()
+    book_id = book.id  # the load empties the session
+    path = tmp_path / "authorities.mrc"
+    with open(path, "wb") as fh:
+        writer = MARCWriter(fh)
+        writer.write(_authority("Twain, Mark,", see=["Clemens, Samuel Langhorne,"]))
+        writer.close(close_fh=False)
+    told = []
+    importer = Importer(workers=1)
+    importer.relinking = told.append
+    importer.run(path)
+    auth_id = db.session.scalar(select(Row.id).where(Row.kind == "authority"))
+
+    def links():
+        return sorted(db.session.execute(select(AuthorityLink.record_id, AuthorityLink.authority_id)).all())
+
+    assert links() == [(book_id, auth_id)] and told == [2]
+    later = services.create(None, marc21_book("Life on the Mississippi", author="Twain, Mark,"))
+    db.session.commit()
+    expected = [(book_id, auth_id), (later.id, auth_id)]
+    assert links() == expected
+    Importer(workers=1).run(path)  # the same file again: nothing added or changed, nothing linked twice
+    assert links() == expected
