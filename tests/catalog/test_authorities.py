@@ -76,3 +76,20 @@ def test_authorities_loaded_after_the_records_they_control_are_linked_to_them(ct
     assert links() == expected
     Importer(workers=1).run(path)  # the same file again: nothing added or changed, nothing linked twice
     assert links() == expected
+
+
+def test_the_import_command_says_when_it_links_earlier_records(ctx, tmp_path):
+    from pymarc import MARCWriter
+
+    services.create(None, marc21_book("Roughing It", author="Twain, Mark,"))
+    db.session.commit()
+    path = tmp_path / "authorities.mrc"
+    with open(path, "wb") as fh:
+        writer = MARCWriter(fh)
+        writer.write(_authority("Twain, Mark,"))
+        writer.close(close_fh=False)
+    result = ctx.test_cli_runner().invoke(args=["catalog", "import", str(path), "--workers", "1",
+                                                "--rejects", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "linking the names of 1 earlier records" in result.stderr
+    assert db.session.scalar(select(AuthorityLink.record_id)) is not None
