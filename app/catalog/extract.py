@@ -13,9 +13,10 @@ from pymarc import Record
 from app.marc.classify import Classification, classify, language_codes
 from app.marc.normalise import isbn_key
 
+from .languages import LANGUAGE_CODE
+
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
 _ISSN = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
-_LANGUAGE = re.compile(r"[a-z]{3}")
 
 
 @dataclass
@@ -137,10 +138,10 @@ def extract(record: Record) -> Extract:
 
 
 def _language(record: Record, fmt: str) -> str | None:
-    """The first well-formed code (three letters: MARC 21 008 holds blanks or fill characters when unknown)."""
+    """The first well-formed code (languages.LANGUAGE_CODE)."""
     for code in language_codes(record, fmt):
         code = (code or "").strip().lower()
-        if _LANGUAGE.fullmatch(code):
+        if LANGUAGE_CODE.fullmatch(code):
             return code
     return None
 

@@ -6,7 +6,13 @@ three-letter ones are mapped here.
 """
 from __future__ import annotations
 
+import re
+
 from babel import Locale
+
+# A language code as the catalogue keeps it: three lower-case letters (MARC 21 008 holds blanks or
+# fill characters where the language is unknown).
+LANGUAGE_CODE = re.compile(r"[a-z]{3}")
 
 # ISO 639-2/B → ISO 639-1 for the languages a university library's catalogue commonly holds.
 MARC_TO_ISO1 = {

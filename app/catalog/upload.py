@@ -16,13 +16,12 @@ from app.accounts import audit
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.types import utcnow
 from app.extensions import db
-from app.marc.classify import classify
 from app.permissions import CATALOGUER, CENTRE_ADMIN, certified_for, require
 
 from . import dedup, services
 from .editor import TEMPLATES, parse, text_of
 from .extract import extract
-from .indexing import from_json, to_json
+from .indexing import to_json
 from .models import Record
 from .workflow_models import Draft, ProbationRule, ReviewItem
 
@@ -30,10 +29,12 @@ SCOPES = ("chinese", "western", "japanese", "russian", "other", "ancient")
 PLACEHOLDER_001 = "NEW"
 
 
-def scope_of(classification) -> str:
-    if classification.material == "ancient":
+def scope_of(language_group: str, material: str | None) -> str:
+    """A record's scope from its classification, or from the columns a stored record keeps of it
+    (`database`, `material`)."""
+    if material == "ancient":
         return "ancient"
-    return classification.language_group if classification.language_group in SCOPES else "other"
+    return language_group if language_group in SCOPES else "other"
 
 
 def may_upload(user, scope: str) -> bool:
@@ -157,10 +158,10 @@ def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
     ex = extract(marc)
     if ex.classification.kind != "bibliographic":
         raise DomainError(_l("Only bibliographic records are uploaded here."))
-    scope = scope_of(ex.classification)
+    scope = scope_of(ex.classification.language_group, ex.classification.material)
     require_upload(user, scope)
     if row is not None:  # and for the record as it is: changing its language coding is no way in
-        require_upload(user, scope_of(classify(from_json(row.marc))))
+        require_upload(user, scope_of(row.database, row.material))
     checked = parse(text_of(marc))
     if checked.errors:
         raise Rejected(checked.messages)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from app.catalog.languages import LANGUAGE_CODE
 from app.catalog.models import DATABASES, MATERIALS
 from app.catalog.search import And, Not, Or, Term
 from app.catalog.search.query import TEXT_INDEXES
@@ -139,7 +140,7 @@ def parse(args, extra: list | None = None) -> ParsedQuery:
                 out.errors[name] = str(_l("Choose one of the listed values."))
     language = _get(args, "language").lower()
     if language:
-        if re.fullmatch(r"[a-z]{3}", language):
+        if LANGUAGE_CODE.fullmatch(language):
             out.filters["language"] = language
             filters.append(Term("language", language))
         else:
