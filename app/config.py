@@ -1,5 +1,6 @@
 """Configuration from the environment. Nothing secret has a default."""
 import os
+import re
 from pathlib import Path
 
 # Each SQLite connection's page cache in MB, unless SQLITE_CACHE_MB says otherwise (app.core.sqlite).
@@ -71,6 +72,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Records of a newly certified cataloguer reviewed before release, for scopes the centre
         # has not set itself (catalogue → review → probation).
         "PROBATION_RECORDS": int(os.environ.get("PROBATION_RECORDS", "10")),
+        # The centre's MARC organization code: the 003 of the MARC 21 records it numbers, and the
+        # agency named in 035 when one of its own numbers is kept there. Empty: no 003 is written.
+        "CATALOGUE_ORG_CODE": os.environ.get("CATALOGUE_ORG_CODE", "").strip(),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "PAGE_SIZE": 25,
@@ -88,7 +92,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # psycopg 3 is the driver we ship; accept the common spellings.
         cfg["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     check_secret(cfg)
+    check_org_code(cfg)
     return cfg
+
+
+ORG_CODE = re.compile(r"[A-Za-z0-9:/-]{2,16}")  # MARC Code List for Organizations: letters, digits, - : /
+
+
+def check_org_code(cfg: dict) -> None:
+    code = cfg.get("CATALOGUE_ORG_CODE") or ""
+    if code and not ORG_CODE.fullmatch(code):
+        raise ConfigError(f"CATALOGUE_ORG_CODE {code!r} is not a MARC organization code "
+                          "(2 to 16 letters, digits, '-', ':' or '/').")
 
 
 def check_secret(cfg: dict) -> None:

@@ -7,22 +7,27 @@ instead of the catalogue.
 """
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pymarc import Field
+from pymarc import Field, Subfield
 from sqlalchemy import func, select
 
 from app.accounts import audit
+from app.config import ORG_CODE
 from app.core.errors import DomainError, NotFound, PermissionDenied
 from app.core.types import utcnow
 from app.extensions import db
+from app.marc.classify import classify
 from app.permissions import CATALOGUER, CENTRE_ADMIN, certified_for, require
 
 from . import dedup, services
 from .editor import TEMPLATES, parse, text_of
 from .extract import extract
 from .indexing import to_json
-from .models import Record
+from .models import Holding, Record
+from .search import backend
 from .workflow_models import Draft, ProbationRule, ReviewItem
 
 SCOPES = ("chinese", "western", "japanese", "russian", "other", "ancient")
@@ -139,8 +144,12 @@ class Rejected(DomainError):
         self.messages = messages
 
 
-def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
-    """Returns the record and, when it was held back, its review item. Whole transaction or nothing."""
+def submit(user, draft: Draft, call_number: str | None = None) -> tuple[Record, ReviewItem | None]:
+    """Returns the record and, when it was held back, its review item. Whole transaction or nothing.
+
+    A new record comes with the submitting library's holding (`call_number` optional): the library
+    catalogued it because it holds the item, and a merge in review moves that holding to the record
+    kept. An edit adds none."""
     require(CATALOGUER, user)
     if draft.user_id != user.id or draft.submitted_at is not None:
         raise NotFound(_l("No such draft."))
@@ -149,12 +158,15 @@ def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
         raise Rejected(parsed.messages)
     marc = parsed.record
     row = db.session.get(Record, draft.record_id) if draft.record_id else None
-    f001 = marc.get("001")
-    if f001 is not None and not (f001.data or "").strip():  # an empty 001 is none: it gets the number
-        marc.remove_field(f001)
-        f001 = None
-    if f001 is None:
-        marc.add_ordered_field(Field(tag="001", data=(row.control_number or str(row.id)) if row else PLACEHOLDER_001))
+    call_number = (call_number or "").strip() or None
+    if call_number is not None and len(call_number) > CALL_NUMBER_MAX:
+        raise DomainError(_l("A call number has %(n)d characters at most.", n=CALL_NUMBER_MAX), "call_number")
+    if row is None:
+        _renumber(marc, classify(marc).format)
+    elif marc.get("001") is None or not (marc["001"].data or "").strip():  # an edit keeps the record's number
+        for f in marc.get_fields("001"):
+            marc.remove_field(f)
+        marc.add_ordered_field(Field(tag="001", data=row.control_number or str(row.id)))
     ex = extract(marc)
     if ex.classification.kind != "bibliographic":
         raise DomainError(_l("Only bibliographic records are uploaded here."))
@@ -171,8 +183,8 @@ def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
     dupes = dedup.candidates(ex)
     status = "review" if (dupes or probation) else "active"
     row = services.create(user, marc, action="upload", status=status, library=user.library)
-    if marc["001"].data == PLACEHOLDER_001:  # the catalogue's own number, now that the row exists
-        services.assign_control_number(row, marc, f"BM{row.id:09d}")
+    services.assign_control_number(row, marc, own_number(row.id))  # now that the row exists
+    _hold(user, row, call_number)
     item = None
     if status == "review":
         item = ReviewItem(kind="duplicate" if dupes else "probation", record_id=row.id, candidates=dupes,
@@ -183,6 +195,47 @@ def submit(user, draft: Draft) -> tuple[Record, ReviewItem | None]:
                  review=item.kind if item else None)
     db.session.commit()
     return row, item
+
+
+def own_number(record_id: int) -> str:
+    return f"BM{record_id:09d}"
+
+
+OWN_NUMBER = re.compile(r"BM\d{9}")
+
+
+def _renumber(marc, fmt: str) -> None:
+    """A new record is numbered by the catalogue. A number it brings (copied from another
+    catalogue, or a library's local one) is kept in 035 as `(agency)number`, the agency being its
+    003, so the copy can still be traced to its source and matched when that source's records are
+    loaded; its 003 goes with it. MARC 21's 003 then names the centre (CATALOGUE_ORG_CODE); UNIMARC's
+    003 is a persistent identifier (a URI) and is given none here."""
+    number = " ".join(f.data.strip() for f in marc.get_fields("001") if (f.data or "").strip())
+    agency = " ".join(f.data.strip() for f in marc.get_fields("003") if (f.data or "").strip())
+    for f in marc.get_fields("001", "003"):
+        marc.remove_field(f)
+    if not ORG_CODE.fullmatch(agency):  # a UNIMARC 003 is a URI, not an agency's code
+        agency = ""
+    own_code = current_app.config.get("CATALOGUE_ORG_CODE") or ""
+    if number and number != PLACEHOLDER_001 and not (OWN_NUMBER.fullmatch(number) and agency in ("", own_code)):
+        kept = f"({agency}){number}" if agency else number
+        if kept not in {a for f in marc.get_fields("035") for a in f.get_subfields("a")}:
+            marc.add_ordered_field(Field(tag="035", indicators=[" ", " "], subfields=[Subfield("a", kept)]))
+    marc.add_ordered_field(Field(tag="001", data=PLACEHOLDER_001))
+    if own_code and fmt == "marc21":
+        marc.add_ordered_field(Field(tag="003", data=own_code))
+
+
+CALL_NUMBER_MAX = 100
+
+
+def _hold(user, row: Record, call_number: str | None) -> None:
+    """The submitting library's holding, on the record whatever its status: the record may wait for
+    review, where services.add_holding accepts active records only."""
+    db.session.add(Holding(record=row, library_id=user.library_id, call_number=call_number, copies=1,
+                           created_by_id=user.id))
+    db.session.flush()
+    backend().index_holdings([row.id])
 
 
 def _submit_edit(user, draft, row, marc, scope, probation):

@@ -36,10 +36,16 @@ def test_certified_cataloguer_submits_from_the_editor(client, ctx):
     user = gen_user("cataloguer", ("certified", "chinese", 3), library=lib)
     login(client, user)
     url = _new_draft(client)
-    resp = client.post(url, data={"text": text_of(cnmarc_book("网页提交的书")), "do": "submit"})
+    assert 'name="call_number"' in client.get(url).get_data(as_text=True)
+    resp = client.post(url, data={"text": text_of(cnmarc_book("网页提交的书")), "call_number": "x" * 101, "do": "submit"})
+    page = resp.get_data(as_text=True)  # refused next to its field, the text kept
+    assert resp.status_code == 200 and 'id="call_number-err"' in page and "网页提交的书" in page
+    assert db.session.scalar(select(Record)) is None
+    resp = client.post(url, data={"text": text_of(cnmarc_book("网页提交的书")), "call_number": "I247.5/8", "do": "submit"})
     assert resp.status_code == 302
     row = db.session.scalar(select(Record))
     assert row.title == "网页提交的书" and row.status == "active"
+    assert [(h.library_id, h.call_number) for h in row.holdings] == [(lib.id, "I247.5/8")]
     assert db.session.scalar(select(Draft)).submitted_at is not None
 
 

@@ -1,11 +1,13 @@
 """Who may upload, what happens on submission, probation, duplicates and the review decisions."""
 import pytest
 from pymarc import Field, Subfield
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.catalog import review, services, upload
 from app.catalog.editor import text_of
 from app.catalog.models import Holding, Record
+from app.catalog.search import backend
+from app.catalog.search.query import And, Term
 from app.catalog.workflow_models import ProbationRule, ReviewItem
 from app.core.errors import DomainError, PermissionDenied
 from app.extensions import db
@@ -47,6 +49,55 @@ def test_certified_cataloguer_uploads_and_gets_a_control_number(world):
     assert services.marc_of(row)["001"].data == f"BM{row.id:09d}" == row.control_number
 
 
+def test_a_new_record_comes_with_the_submitting_librarys_holding(world):
+    lib, p = world
+    user = p["certified"]
+    row, _ = upload.submit(user, _draft(user, cnmarc_book("馆藏随上传")), call_number=" G254.3/12 ")
+    assert [(h.library_id, h.call_number, h.copies) for h in row.holdings] == [(lib.id, "G254.3/12", 1)]
+    found = backend().search(And((Term("library", lib.code), Term("title", "馆藏随上传"))), per_page=5)
+    assert found.ids == [row.id]  # the holding is in the search index at once
+    # An edit adds none; a call number too long is refused next to its field and nothing is written.
+    edit = upload.edit_record(user, row)
+    upload.save_draft(user, edit, edit.text.replace("馆藏随上传", "馆藏随上传（修订）"))
+    upload.submit(user, edit, call_number="X")
+    assert row.version == 2
+    assert len(row.holdings) == 1
+    draft = _draft(user, cnmarc_book("太长的索书号"))
+    with pytest.raises(DomainError) as err:
+        upload.submit(user, draft, call_number="G" * 101)
+    assert err.value.field == "call_number"
+    assert db.session.scalar(select(func.count()).select_from(Record)) == 1
+
+
+def _full(marc):
+    marc.add_ordered_field(Field(tag="040", indicators=[" ", " "],
+                                 subfields=[Subfield("a", "DLC"), Subfield("b", "eng"), Subfield("c", "DLC")]))
+    return marc
+
+
+def test_a_number_the_record_brings_is_kept_in_035(world, app):
+    _, p = world
+    copied = _full(marc21_book("Copied from elsewhere", control="12345678"))
+    copied.add_ordered_field(Field(tag="003", data="DLC"))
+    row, _ = upload.submit(p["western"], _draft(p["western"], copied))
+    marc = services.marc_of(row)
+    assert marc["001"].data == f"BM{row.id:09d}" and marc.get("003") is None
+    assert [f.get_subfields("a") for f in marc.get_fields("035")] == [["(DLC)12345678"]]
+    app.config["CATALOGUE_ORG_CODE"] = "CN-BIANMU"
+    row, _ = upload.submit(p["western"], _draft(p["western"], _full(marc21_book("Another", control="99"))))
+    marc = services.marc_of(row)
+    assert marc["003"].data == "CN-BIANMU" and [f["a"] for f in marc.get_fields("035")] == ["99"]
+    # UNIMARC: 003 is a URI, not an agency; the centre's code is not written there. A record already
+    # bearing one of the catalogue's own numbers keeps nothing of it.
+    cn = cnmarc_book("从国图复制", control="012345678")
+    cn.add_ordered_field(Field(tag="003", data="http://catalog.example.org/bib/012345678"))
+    row, _ = upload.submit(p["certified"], _draft(p["certified"], cn))
+    marc = services.marc_of(row)
+    assert marc.get("003") is None and [f["a"] for f in marc.get_fields("035")] == ["012345678"]
+    again, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("本馆号", control="BM000000001")))
+    assert services.marc_of(again).get_fields("035") == []
+
+
 @pytest.mark.parametrize("who,scope_record", [("plain", "cn"), ("no_right", "cn"), ("certified", "en"), ("qc", "cn")])
 def test_upload_is_refused_without_the_right_certification_or_library_right(world, who, scope_record):
     _, p = world
@@ -80,7 +131,10 @@ def test_suspected_duplicate_goes_to_review_and_can_be_merged(world):
         review.merge(p["certified"], item, first.id)
     review.merge(p["qc"], item, first.id, reason="same edition")
     assert second.status == "merged" and second.merged_into_id == first.id
-    assert [h.record_id for h in db.session.scalars(select(Holding))] == [first.id]
+    # Each upload brought the library's holding; the one without a call number was on both records and
+    # is kept once, the one with another call number moved.
+    assert sorted((h.record_id, h.call_number or "") for h in db.session.scalars(select(Holding))) == [
+        (first.id, ""), (first.id, "G254/2")]
     assert "重复" in outbox(p["certified"].email)[-1].body or "duplicates" in outbox(p["certified"].email)[-1].body
 
 
@@ -216,11 +270,11 @@ def test_accepting_an_edit_the_record_has_moved_past_is_refused(world):
 
 def test_merging_keeps_a_holding_of_another_call_number_and_drops_only_the_same_one(world):
     lib, p = world
-    first, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")))
-    second, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")))
-    services.add_holding(p["certified"], first, lib, "G254/1")
-    db.session.add_all([Holding(record_id=second.id, library_id=lib.id, call_number="G254/1"),
-                        Holding(record_id=second.id, library_id=lib.id, call_number="G254/1a", copies=2)])
+    first, _ = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")),
+                             call_number="G254/1")
+    second, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("合并的书", isbn="9787501344413")),
+                                 call_number="G254/1")
+    db.session.add(Holding(record_id=second.id, library_id=lib.id, call_number="G254/1a", copies=2))
     db.session.commit()
     review.merge(p["qc"], item, first.id, reason="同一版本")
     held = sorted((h.record_id, h.call_number, h.copies) for h in db.session.scalars(select(Holding)))

@@ -89,3 +89,15 @@ def test_a_new_sqlite_database_gets_8k_pages_and_an_existing_one_keeps_its_own(m
             assert db.session.scalar(sa.text("PRAGMA page_size")) == pages
             assert db.session.scalar(sa.text("PRAGMA journal_mode")) == "wal"
             db.engine.dispose()
+
+
+@pytest.mark.parametrize("value,ok", [("CN-BIANMU", True), ("DLC", True), ("", True), ("bad code", False),
+                                      ("X", False), ("http://example.org", False)])
+def test_the_centres_organization_code_must_be_a_marc_code(monkeypatch, tmp_path, value, ok):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("CATALOGUE_ORG_CODE", value)
+    if ok:
+        assert create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}).config["CATALOGUE_ORG_CODE"] == value
+    else:
+        with pytest.raises(ConfigError, match="CATALOGUE_ORG_CODE"):
+            create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})

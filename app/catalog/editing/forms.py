@@ -4,7 +4,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.converters import MAX_ID
-from app.core.forms import options
+from app.core.forms import options, strip
 
 
 class NewDraftForm(FlaskForm):
@@ -14,6 +14,9 @@ class NewDraftForm(FlaskForm):
 
 class EditorForm(FlaskForm):
     text = TextAreaField(_l("Record (MarcMaker text)"), validators=[Length(max=200_000)])
+    # A new record comes with the submitting library's holding; its call number is optional.
+    call_number = StringField(_l("Call number at your library"), filters=[strip],
+                              validators=[Optional(), Length(max=100)])
     action = HiddenField()
 
 

@@ -65,7 +65,7 @@ def draft(draft_id):
             messages = parse(draft.text).messages
         elif action == "submit":
             try:
-                row, item = upload.submit(current_user, draft)
+                row, item = upload.submit(current_user, draft, call_number=form.call_number.data)
             except upload.Rejected as err:
                 messages, status = err.messages, 422
                 form.form_errors.append(err.message)
