@@ -34,8 +34,8 @@ def catalog_group():
 @click.option("--batch-size", type=click.IntRange(min=1), help="Records per transaction (default: 2,000).")
 @click.option("--cache-mb", type=click.IntRange(min=2), help="SQLite: the page cache of the load, in MB "
               "(default: 256; more is faster on a large catalogue, less spares a small server's memory).")
-@click.option("--workers", type=int, help="Processes preparing ISO 2709 records, this one included (default: "
-              "one per core, at most 4; 1 = no worker processes).")
+@click.option("--workers", type=int, help="Processes preparing ISO 2709 records (default: one per core, "
+              "at most 4; 1 = no worker processes).")
 @click.option("--indexes", type=click.Choice(CHOICES), default="auto", show_default=True,
               help="defer: set aside the indexes that take keys in random order and build them once "
                    "at the end (much faster for a large load; searches are slower meanwhile); keep: "

@@ -16,9 +16,7 @@ import gc
 import json
 import multiprocessing
 import os
-import tempfile
 import time
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -38,7 +36,7 @@ from .search import backend
 from .search.compile import holding_token
 from .side_by_side import run_side_by_side
 from .models import Holding, Record, RecordVersion
-from .prepare import Prepared, prepare, prepare_chunks, prepare_chunks_to_file, read_batch_file
+from .prepare import Prepared, prepare, prepare_chunks
 
 
 @dataclass
@@ -124,10 +122,6 @@ def few_collections():
         gc.set_threshold(*before)
         if not frozen:  # frozen before (a server's settle): the load's objects are gone by now anyway
             gc.unfreeze()
-
-
-def _ready(batch) -> bool:
-    return isinstance(batch, list) or batch.ready()
 
 
 @functools.cache
@@ -235,38 +229,23 @@ class Importer:
             yield (encoding, chunk_batch, texts_of), 0
 
     def _run_parallel(self, path, encoding) -> None:
-        """`workers` processes prepare the batches, this one among them: a pool of one fewer, and this
-        process prepares the next batch itself whenever the one due to be written is not ready yet.
-        A pool as large as the machine left the writes a third process on two cores, each slowed by
-        the others; a batch prepared here is not pickled either. Batches are written in file order:
-        a record changed later in the file must end as its later version."""
         ctx = multiprocessing.get_context("fork")
-        in_flight = max(3, 2 * (self.workers - 1))  # batches waiting in the pool, bounding memory
-        slots: deque = deque()  # (async result or prepared batch, progress), in file order
-        # The pool stops before its files' directory goes, an error or not.
-        with tempfile.TemporaryDirectory(prefix="bianmu-import-") as spool, ctx.Pool(self.workers - 1) as pool:
-            jobs, sent = self._jobs(path, encoding), 0
-            job = next(jobs, None)
-            while job is not None or slots:
-                while slots and _ready(slots[0][0]):
-                    sent -= self._collect(path, slots.popleft())
-                if job is not None and sent < in_flight:
-                    slots.append((pool.apply_async(prepare_chunks_to_file, (job[0], spool)), job[1]))
-                    sent, job = sent + 1, next(jobs, None)
-                elif job is not None and len(slots) <= in_flight + 1:
-                    slots.append((prepare_chunks(job[0]), job[1]))  # rather than wait for the pool
-                    job = next(jobs, None)
-                elif slots:
-                    sent -= self._collect(path, slots.popleft())
+        pending = []
+        with ctx.Pool(self.workers) as pool:
+            jobs = self._jobs(path, encoding)
+            # Keep a bounded number of batches in flight, in order, so memory does not grow.
+            for job, advance in jobs:
+                pending.append((pool.apply_async(prepare_chunks, (job,)), advance))
+                if len(pending) > self.workers * 2:
+                    self._collect(path, pending.pop(0))
+            while pending:
+                self._collect(path, pending.pop(0))
 
-    def _collect(self, path, item) -> int:
-        """Write a batch (waiting for the pool's); 1 when it came from the pool."""
-        batch, advance = item
-        pooled = not isinstance(batch, list)
-        self._write(path, read_batch_file(batch.get()) if pooled else batch)
+    def _collect(self, path, item) -> None:
+        async_result, advance = item
+        self._write(path, async_result.get())
         if self.progress and advance:
             self.progress(advance)
-        return int(pooled)
 
     # --- writing --------------------------------------------------------------------------------------
     def _reject(self, path, where: str, reason: str) -> None:

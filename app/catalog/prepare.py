@@ -5,8 +5,6 @@ cheaply; the pymarc Record itself never does.
 """
 from __future__ import annotations
 
-import os
-
 from dataclasses import dataclass
 
 from pymarc import Record as MarcRecord
@@ -98,27 +96,3 @@ def prepare_chunks(job) -> list[Prepared]:
         else:
             out.append(prepare(record, where, texts_of))
     return out
-
-
-def prepare_chunks_to_file(job, directory: str) -> str:
-    """Worker: `prepare_chunks`, the batch pickled into a file of `directory`; returns its path.
-
-    Through the pool's pipe the importer's result thread read a batch (some 5 MB) 64 KB at a time,
-    needing the interpreter lock for each piece while the main process prepared a batch itself: the
-    worker stood waiting for most of its time. A file is written and read in one piece."""
-    import pickle
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(dir=directory, suffix=".batch", delete=False) as fh:
-        pickle.dump(prepare_chunks(job), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return fh.name
-
-
-def read_batch_file(path: str) -> list[Prepared]:
-    import pickle
-
-    try:
-        with open(path, "rb") as fh:
-            return pickle.loads(fh.read())
-    finally:
-        os.unlink(path)

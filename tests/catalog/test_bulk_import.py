@@ -369,38 +369,3 @@ def test_among_finds_a_batchs_values_with_one_parameter(ctx):
     if dialect == "postgresql":  # one parameter, whatever the batch's size
         compiled = str(by_key.compile(dialect=db.engine.dialect))
         assert "ANY" in compiled and compiled.count("%(") == 1
-
-
-@pytest.mark.parametrize("workers", [2, 3])
-def test_batches_prepared_here_and_by_the_pool_are_written_in_file_order(ctx, tmp_path, monkeypatch, workers):
-    """The main process prepares a batch itself when the pool's is late: whichever prepared it, a
-    record changed later in the file ends as its later version, and the pool's files are gone."""
-    import copy
-    import tempfile
-
-    from pymarc import MARCReader
-
-    from app.catalog import importing, prepare
-
-    with open(MARC / "marc21/evergreen_jazz_1k.mrc", "rb") as fh:
-        records = [r for r in MARCReader(fh, to_unicode=True, force_utf8=True) if r is not None][:300]
-    changed = [copy.deepcopy(marc) for marc in records[:120]]
-    for again in changed:
-        again["245"]["a"] = "Changed later in the file"
-    path = tmp_path / "twice.mrc"
-    # Each change two batches after its record, within the reach of a batch prepared out of turn.
-    order = [r for i in range(0, 120, 20) for r in records[i:i + 20] + changed[i:i + 20]] + records[120:]
-    path.write_bytes(b"".join(r.as_marc() for r in order))
-    made = {"here": 0, "pool": 0}
-    local, pooled = prepare.prepare_chunks, importing.read_batch_file
-    monkeypatch.setattr(importing, "prepare_chunks", lambda job: made.__setitem__("here", made["here"] + 1) or local(job))
-    monkeypatch.setattr(importing, "read_batch_file", lambda p: made.__setitem__("pool", made["pool"] + 1) or pooled(p))
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    stats = Importer(workers=workers, batch_size=10).run(path)
-    assert (stats.read, stats.added, stats.updated) == (420, 300, 120)
-    assert made["pool"] > 0 and made["here"] + made["pool"] == 42
-    titles = db.session.scalars(sa.select(Record.title).order_by(Record.id)).all()
-    assert all(t.startswith("Changed later") for t in titles[:120]) and not any(
-        t.startswith("Changed later") for t in titles[120:])
-    assert not list(tmp_path.glob("bianmu-import-*"))
-    _consistent()
