@@ -369,3 +369,27 @@ def test_among_finds_a_batchs_values_with_one_parameter(ctx):
     if dialect == "postgresql":  # one parameter, whatever the batch's size
         compiled = str(by_key.compile(dialect=db.engine.dialect))
         assert "ANY" in compiled and compiled.count("%(") == 1
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_the_pools_batches_are_written_in_file_order(ctx, tmp_path, workers):
+    """Whichever worker prepared a batch, a record changed later in the file ends as its later version."""
+    import copy
+
+    from pymarc import MARCReader
+
+    with open(MARC / "marc21/evergreen_jazz_1k.mrc", "rb") as fh:
+        records = [r for r in MARCReader(fh, to_unicode=True, force_utf8=True) if r is not None][:300]
+    changed = [copy.deepcopy(marc) for marc in records[:120]]
+    for again in changed:
+        again["245"]["a"] = "Changed later in the file"
+    # Each change two batches after its record, within the reach of a batch written out of turn.
+    order = [r for i in range(0, 120, 20) for r in records[i:i + 20] + changed[i:i + 20]] + records[120:]
+    path = tmp_path / "twice.mrc"
+    path.write_bytes(b"".join(r.as_marc() for r in order))
+    stats = Importer(workers=workers, batch_size=10).run(path)
+    assert (stats.read, stats.added, stats.updated) == (420, 300, 120)
+    titles = db.session.scalars(sa.select(Record.title).order_by(Record.id)).all()
+    assert all(t.startswith("Changed later") for t in titles[:120]) and not any(
+        t.startswith("Changed later") for t in titles[120:])
+    _consistent()
