@@ -117,6 +117,12 @@ def reject(user, item: ReviewItem, reason: str) -> None:
         raise DomainError(_l("Give a reason; the cataloguer will read it."), "reason")
     if not item.proposed_marc:
         item.record.status = "rejected"
+        # The submitting library's holding came with the record (upload.submit): it goes with it,
+        # so that no count of the library's holdings takes in a record the catalogue never had.
+        for holding in list(item.record.holdings):
+            db.session.delete(holding)
+        db.session.flush()
+        backend().index_holdings([item.record_id])
     _decide(user, item, "rejected", reason)
     db.session.commit()
 

@@ -32,6 +32,7 @@ from .workflow_models import Draft, ProbationRule, ReviewItem
 
 SCOPES = ("chinese", "western", "japanese", "russian", "other", "ancient")
 PLACEHOLDER_001 = "NEW"
+CALL_NUMBER_MAX = 100  # as holdings.call_number
 
 
 def scope_of(language_group: str, material: str | None) -> str:
@@ -207,8 +208,8 @@ OWN_NUMBER = re.compile(r"BM\d{9}")
 def _renumber(marc, fmt: str) -> None:
     """A new record is numbered by the catalogue. A number it brings (copied from another
     catalogue, or a library's local one) is kept in 035 as `(agency)number`, the agency being its
-    003, so the copy can still be traced to its source and matched when that source's records are
-    loaded; its 003 goes with it. MARC 21's 003 then names the centre (CATALOGUE_ORG_CODE); UNIMARC's
+    003 when that is an organization code, so the copy can still be traced to its source; its 003
+    goes with it. MARC 21's 003 then names the centre (CATALOGUE_ORG_CODE); UNIMARC's
     003 is a persistent identifier (a URI) and is given none here."""
     number = " ".join(f.data.strip() for f in marc.get_fields("001") if (f.data or "").strip())
     agency = " ".join(f.data.strip() for f in marc.get_fields("003") if (f.data or "").strip())
@@ -224,9 +225,6 @@ def _renumber(marc, fmt: str) -> None:
     marc.add_ordered_field(Field(tag="001", data=PLACEHOLDER_001))
     if own_code and fmt == "marc21":
         marc.add_ordered_field(Field(tag="003", data=own_code))
-
-
-CALL_NUMBER_MAX = 100
 
 
 def _hold(user, row: Record, call_number: str | None) -> None:

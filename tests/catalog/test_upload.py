@@ -173,9 +173,11 @@ def test_rejection_needs_a_reason_and_the_record_never_appears(world):
     _, p = world
     db.session.get(ProbationRule, "chinese").records_required = 5
     db.session.commit()
-    row, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("草稿书")))
+    row, item = upload.submit(p["certified"], _draft(p["certified"], cnmarc_book("草稿书")), call_number="I247/1")
+    assert len(row.holdings) == 1
     review.reject(p["qc"], item, "200 $f 责任说明不全")
     assert row.status == "rejected"
+    assert db.session.scalar(select(func.count()).select_from(Holding)) == 0  # its holding went with it
     with pytest.raises(Exception):
         services.get_record(row.id)
 
