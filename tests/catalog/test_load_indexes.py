@@ -274,3 +274,29 @@ def test_a_large_load_leaves_the_full_text_index_in_one_piece(indexes, ctx, tmp_
     assert backend().search(Term("keyword", "jazz")).total > 0
     result = runner.invoke(catalog_group, [*args, "--indexes", "keep"])
     assert result.exit_code == 0 and "merging" not in result.output
+
+
+def _statistics_of(names) -> set[str]:
+    """The indexes among `names` the planner has statistics of (PostgreSQL: an expression index's own)."""
+    if db.engine.dialect.name == "postgresql":
+        sql = ("SELECT DISTINCT c.relname FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid "
+               "WHERE c.relname = ANY(:names)")
+        return set(db.session.scalars(sa.text(sql), {"names": list(names)}))
+    return set(db.session.scalars(sa.text("SELECT idx FROM sqlite_stat1 WHERE idx IN (SELECT value FROM json_each(:names))"),
+                                  {"names": __import__("json").dumps(list(names))}))
+
+
+def test_indexes_built_again_have_their_statistics_again(indexes):
+    """Dropping an index drops its statistics; a load too small to analyse everything (a second run of
+    the same file adds nothing) must not leave the planner without them."""
+    Importer(workers=1).run(JAZZ)
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+    postgresql = db.engine.dialect.name == "postgresql"
+    watched = load_indexes.EXPRESSION_INDEXES if postgresql else [n for n in DEFERRABLE if n in indexes]
+    assert _statistics_of(watched) == set(watched)
+    with deferred(True):
+        assert _statistics_of(watched) == set()
+        stats = Importer(workers=1).run(JAZZ)
+    assert stats.added == 0
+    assert _statistics_of(watched) == set(watched)
