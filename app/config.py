@@ -72,8 +72,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Records of a newly certified cataloguer reviewed before release, for scopes the centre
         # has not set itself (catalogue → review → probation).
         "PROBATION_RECORDS": int(os.environ.get("PROBATION_RECORDS", "10")),
-        # The centre's MARC organization code: the 003 of the MARC 21 records it numbers, and the
-        # agency named in 035 when one of its own numbers is kept there. Empty: no 003 is written.
+        # The centre's MARC organization code, the 003 of the MARC 21 records the catalogue numbers
+        # (catalog.upload). Empty: no 003 is written.
         "CATALOGUE_ORG_CODE": os.environ.get("CATALOGUE_ORG_CODE", "").strip(),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

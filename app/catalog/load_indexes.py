@@ -170,11 +170,11 @@ def restore(by: str | None = None, *, force: bool = False, progress: Callable[[s
 
 def _statistics(todo: list[tuple[str, str]]) -> None:
     """Statistics for the indexes just built: dropping an index dropped its own. Without them SQLite's
-    planner chose worse plans (year ranges at 1M records: p95 8 ms → 4.3 s), and PostgreSQL
-    has none for the title, author and publisher expressions SRU scan orders by. SQLite analyses each
-    index (0.7 s for the four at 1M records; none in a database never analysed), PostgreSQL the tables
-    with expression indexes (records: 0.9 s); a load large enough gathers every table's statistics again anyway (importing.
-    refresh_statistics), this is for the others and for a build after a killed load."""
+    planner chose worse plans (year ranges at 1M records: p95 8 ms → 4.3 s), and PostgreSQL has none
+    for the title, author and publisher expressions SRU scan orders by. SQLite analyses each index
+    (0.7 s for the four at 1M records; none in a database never analysed), PostgreSQL the tables with
+    expression indexes (records: 0.9 s). A load large enough analyses every table anyway
+    (importing.refresh_statistics); this is for the smaller ones and for a build after a killed load."""
     built = {name for name, _ in todo} - {r.name for r in pending()}
     db.session.rollback()
     quote = db.engine.dialect.identifier_preparer.quote
